@@ -1,0 +1,117 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { RecipientSettings } from "../config";
+import { destinationPermissions, destinationTrustPolicy } from "../policies";
+import type { DestinationPlan, RecipientPlan } from "../routing";
+import { ArchiveBucket } from "./archiveBucket";
+import { ArchiveDelivery } from "./archiveDelivery";
+import { RegionalDestination } from "./regionalDestination";
+
+export interface RecipientArgs {
+  plan: RecipientPlan;
+  destinations: DestinationPlan[];
+  settings: Pick<RecipientSettings, "lifecycle" | "stream" | "firehose">;
+  /** Providers of the recipient account by region: home, bucket and every destination region. */
+  providers: Record<string, aws.Provider>;
+}
+
+/**
+ * The log-archive account: the bucket, the stream (kinesis transport), the Firehose, and one
+ * CloudWatch Logs destination per region in which sources forward.
+ */
+export class Recipient extends pulumi.ComponentResource {
+  readonly archive: ArchiveBucket;
+  readonly stream?: aws.kinesis.Stream;
+  readonly delivery: ArchiveDelivery;
+  readonly destinations: Record<string, RegionalDestination> = {};
+
+  constructor(name: string, args: RecipientArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("central-logging:recipient:Recipient", name, {}, opts);
+    const { plan } = args;
+    const provider = (region: string) => {
+      const p = args.providers[region];
+      if (!p) throw new Error(`central-logging: no provider for ${plan.accountId}/${region}`);
+      return p;
+    };
+    const home = provider(plan.homeRegion);
+
+    this.archive = new ArchiveBucket(
+      `${name}-archive`,
+      {
+        bucketName: plan.bucketName,
+        lifecycle: args.settings.lifecycle,
+        provider: provider(plan.bucketRegion),
+      },
+      { parent: this },
+    );
+
+    if (plan.stream) {
+      const { shardCount, retentionHours } = args.settings.stream;
+      this.stream = new aws.kinesis.Stream(
+        `${name}-stream`,
+        {
+          name: plan.stream.name,
+          retentionPeriod: retentionHours,
+          encryptionType: "KMS",
+          kmsKeyId: "alias/aws/kinesis",
+          ...(shardCount === undefined
+            ? { streamModeDetails: { streamMode: "ON_DEMAND" } }
+            : { streamModeDetails: { streamMode: "PROVISIONED" }, shardCount }),
+        },
+        { parent: this, provider: home },
+      );
+    }
+
+    this.delivery = new ArchiveDelivery(
+      `${name}-delivery`,
+      {
+        plan,
+        buffering: args.settings.firehose,
+        ...(this.stream ? { stream: this.stream } : {}),
+        provider: home,
+      },
+      // The bucket must exist before Firehose validates that it can write it.
+      { parent: this, dependsOn: [this.archive] },
+    );
+
+    if (args.destinations.length > 0) {
+      // IAM is global; the role lives with the home-region provider (a config value, not a list slot).
+      const role = new aws.iam.Role(
+        `${name}-destination-role`,
+        {
+          name: plan.destinationRole.name,
+          assumeRolePolicy: JSON.stringify(
+            destinationTrustPolicy({ recipientAccountId: plan.accountId, destinations: args.destinations }),
+          ),
+        },
+        { parent: this, provider: home },
+      );
+      const rolePolicy = new aws.iam.RolePolicy(
+        `${name}-destination-role-policy`,
+        { role: role.name, policy: JSON.stringify(destinationPermissions(plan.transport, plan.targetArn)) },
+        { parent: this, provider: home },
+      );
+      // The target must exist too: CloudWatch Logs sends a test message when the destination is made.
+      const target: pulumi.Resource = this.stream ?? this.delivery.firehose;
+      for (const d of args.destinations) {
+        this.destinations[d.region] = new RegionalDestination(
+          `${name}-destination-${d.region}`,
+          {
+            plan: d,
+            targetArn: plan.targetArn,
+            roleArn: role.arn,
+            roleReady: [rolePolicy, target],
+            provider: provider(d.region),
+          },
+          { parent: this },
+        );
+      }
+    }
+
+    this.registerOutputs({
+      bucketName: this.archive.bucketName,
+      targetArn: plan.targetArn,
+      destinationArns: Object.fromEntries(Object.entries(this.destinations).map(([r, d]) => [r, d.arn])),
+    });
+  }
+}

@@ -1,0 +1,47 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { destinationAccessPolicy } from "../policies";
+import type { DestinationPlan } from "../routing";
+
+export interface RegionalDestinationArgs {
+  plan: DestinationPlan;
+  /** The stream or Firehose in the home region. */
+  targetArn: string;
+  roleArn: pulumi.Input<string>;
+  /** The role's permissions: CloudWatch Logs tests the destination when it is created. */
+  roleReady: pulumi.Resource[];
+  /** The recipient account's provider in the destination's region (= the log groups' region). */
+  provider: aws.Provider;
+}
+
+/**
+ * A CloudWatch Logs destination lives in the region of the log groups that subscribe to it; its
+ * target may be in another region. Its access policy names exactly this region's senders.
+ */
+export class RegionalDestination extends pulumi.ComponentResource {
+  readonly destination: aws.cloudwatch.LogDestination;
+  readonly policy: aws.cloudwatch.LogDestinationPolicy;
+  /** The destination ARN, resolved only once the access policy exists (so subscribers wait). */
+  readonly arn: pulumi.Output<string>;
+
+  constructor(name: string, args: RegionalDestinationArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("central-logging:recipient:RegionalDestination", name, {}, opts);
+    const o = { parent: this, provider: args.provider };
+
+    this.destination = new aws.cloudwatch.LogDestination(
+      name,
+      { name: args.plan.name, roleArn: args.roleArn, targetArn: args.targetArn },
+      { ...o, dependsOn: args.roleReady },
+    );
+    this.policy = new aws.cloudwatch.LogDestinationPolicy(
+      `${name}-policy`,
+      {
+        destinationName: this.destination.name,
+        accessPolicy: JSON.stringify(destinationAccessPolicy(args.plan.arn, args.plan.senderAccountIds)),
+      },
+      o,
+    );
+    this.arn = pulumi.all([this.destination.arn, this.policy.id]).apply(([destinationArn]) => destinationArn);
+    this.registerOutputs({ arn: this.arn });
+  }
+}

@@ -1,0 +1,108 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { flowLogsPermissions, flowLogsTrustPolicy } from "../policies";
+import type { FlowLogPlan, SourcePlan } from "../routing";
+
+export interface DestinationRef {
+  /** Resolves once the destination's access policy admits this account. */
+  arn: pulumi.Input<string>;
+  /** The access policy itself: CloudWatch Logs checks it when a filter is created. */
+  policy?: pulumi.Resource;
+}
+
+export interface SourceAccountArgs {
+  plan: SourcePlan;
+  /** The recipient's destination in each region this account forwards from. */
+  destinations: Record<string, DestinationRef>;
+  /** This account's providers by region. */
+  providers: Record<string, aws.Provider>;
+}
+
+/**
+ * A source account: subscription filters on its existing log groups (never created or adopted),
+ * and VPC flow logs into new log groups, forwarded whole unless `forward: false`.
+ */
+export class SourceAccount extends pulumi.ComponentResource {
+  readonly filters: aws.cloudwatch.LogSubscriptionFilter[] = [];
+  readonly flowLogs: aws.ec2.FlowLog[] = [];
+
+  constructor(name: string, args: SourceAccountArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("central-logging:source:SourceAccount", name, {}, opts);
+    const { plan } = args;
+    const provider = (region: string) => {
+      const p = args.providers[region];
+      if (!p) throw new Error(`central-logging: no provider for ${plan.accountId}/${region}`);
+      return p;
+    };
+
+    const flowLogGroups = new Map<string, aws.cloudwatch.LogGroup>();
+    const byRegion = new Map<string, FlowLogPlan[]>();
+    for (const f of plan.flowLogs) byRegion.set(f.region, [...(byRegion.get(f.region) ?? []), f]);
+    for (const [region, flowLogs] of byRegion) {
+      const o = { parent: this, provider: provider(region) };
+      // One role per region: the trust names the region, and no role moves when regions change.
+      const role = new aws.iam.Role(
+        `${name}-${region}-flow-logs-role`,
+        {
+          name: flowLogs[0]!.roleName,
+          assumeRolePolicy: JSON.stringify(flowLogsTrustPolicy(plan.accountId, region)),
+        },
+        o,
+      );
+      const rolePolicy = new aws.iam.RolePolicy(
+        `${name}-${region}-flow-logs-role-policy`,
+        { role: role.name, policy: JSON.stringify(flowLogsPermissions(flowLogs.map((f) => f.logGroupArn))) },
+        o,
+      );
+      for (const f of flowLogs) {
+        const group = new aws.cloudwatch.LogGroup(
+          `${name}-${region}-${f.vpcId}-logs`,
+          { name: f.logGroup, retentionInDays: f.retentionDays },
+          o,
+        );
+        flowLogGroups.set(`${region}/${f.logGroup}`, group);
+        this.flowLogs.push(
+          new aws.ec2.FlowLog(
+            `${name}-${region}-${f.vpcId}`,
+            {
+              vpcId: f.vpcId,
+              trafficType: f.trafficType,
+              logDestinationType: "cloud-watch-logs",
+              logDestination: group.arn,
+              iamRoleArn: role.arn,
+            },
+            { ...o, dependsOn: [rolePolicy] },
+          ),
+        );
+      }
+    }
+
+    for (const route of plan.routes) {
+      const destination = args.destinations[route.region];
+      if (!destination) throw new Error(`central-logging: no destination for ${route.key}`);
+      const createdGroup = flowLogGroups.get(`${route.region}/${route.logGroup}`);
+      this.filters.push(
+        new aws.cloudwatch.LogSubscriptionFilter(
+          `${name}-${route.region}-${route.logGroup}-${route.filterName}`,
+          {
+            name: route.filterName,
+            // An existing group is referenced by name only: it is never created or adopted.
+            logGroup: createdGroup ? createdGroup.name : route.logGroup,
+            filterPattern: route.filterPattern,
+            destinationArn: destination.arn,
+          },
+          {
+            parent: this,
+            provider: provider(route.region),
+            dependsOn: destination.policy ? [destination.policy] : [],
+          },
+        ),
+      );
+    }
+
+    this.registerOutputs({
+      filters: this.filters.map((f) => f.name),
+      flowLogs: this.flowLogs.map((f) => f.id),
+    });
+  }
+}

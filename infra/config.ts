@@ -1,0 +1,506 @@
+/**
+ * The stack-config contract: one zod schema for `central-logging:*`, parsed once. The rest of the
+ * program sees only the typed, validated, defaulted `Settings`.
+ *
+ * A bad config must stop the program before any resource is registered, with every problem in
+ * one message, each line naming the key and the value (`sources[1].regions[0]: 'us-east-9' is not
+ * an AWS region`). `parseSettings` is pure (tests call it directly); `loadSettings` reads the
+ * Pulumi config and throws a `ConfigError` (a `pulumi.RunError`: no stack trace is printed).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { isAwsRegion } from "./regions";
+
+export const PROJECT = "central-logging";
+
+/** CloudWatch Logs accepts only these retention periods (days). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** CloudWatch Logs allows at most two subscription filters per log group (a fixed quota). */
+export const MAX_FILTERS_PER_LOG_GROUP = 2;
+
+const ROLE_ARN = /^arn:aws:iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
+
+const accountId = z
+  .string()
+  .regex(/^\d{12}$/, { error: "is not a 12-digit AWS account id" })
+  .describe("12-digit AWS account id, quoted");
+
+const region = z.string().refine((v: string): boolean => isAwsRegion(v), { error: "is not an AWS region" });
+
+const roleArn = z
+  .string()
+  .regex(ROLE_ARN, { error: "is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)" });
+
+const logGroupName = z
+  .string()
+  .regex(/^[\w\-./#]{1,512}$/, { error: "is not a valid log group name (1-512 of a-z A-Z 0-9 _ - / . #)" });
+
+const filterName = z
+  .string()
+  .regex(/^[^:*]{1,512}$/, {
+    error: "is not a valid subscription filter name (1-512 characters, no ':' or '*')",
+  });
+
+const filterPattern = z.string().max(1024, { error: "is longer than 1024 characters" });
+
+const retentionDays = z.number().refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+  error: `is not a CloudWatch Logs retention period (${LOG_RETENTION_DAYS.join(", ")})`,
+});
+
+const int = (min: number, max: number) =>
+  z
+    .number()
+    .int({ error: "must be a whole number" })
+    .min(min, { error: `must be at least ${min}` })
+    .max(max, { error: `must be at most ${max}` });
+
+const SubscriptionSchema = z.strictObject({
+  /** An existing log group in the source account; never created or taken over. */
+  logGroup: logGroupName,
+  /** Optional when the account has exactly one region. */
+  region: region.optional(),
+  /** Kept exactly as configured; "" forwards everything. */
+  filterPattern: filterPattern.default(""),
+  /** Defaults to the stack's name prefix (e.g. `central-logging-dev`). */
+  filterName: filterName.optional(),
+});
+
+const FlowLogSchema = z.strictObject({
+  vpcId: z.string().regex(/^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/, { error: "is not a VPC id (vpc-xxxxxxxx)" }),
+  region: region.optional(),
+  trafficType: z.enum(["ALL", "ACCEPT", "REJECT"], { error: "must be ALL, ACCEPT or REJECT" }).default("ALL"),
+  /** A new log group, created by this program. Default `vpc-flow-logs/<vpcId>`. */
+  logGroup: logGroupName.optional(),
+  retentionDays: retentionDays.default(30),
+  /** Forward the flow-log group to the recipient (empty filter pattern). */
+  forward: z.boolean().default(true),
+  filterName: filterName.optional(),
+});
+
+const SourceSchema = z.strictObject({
+  accountId,
+  roleArn: roleArn.optional(),
+  regions: z
+    .array(region)
+    .min(1, { error: "must list at least one region" })
+    .refine((r) => new Set(r).size === r.length, { error: "lists a region twice" }),
+  subscriptions: z.array(SubscriptionSchema).default([]),
+  flowLogs: z.array(FlowLogSchema).default([]),
+});
+
+const RecipientSchema = z.strictObject({
+  accountId,
+  roleArn: roleArn.optional(),
+  /** Home region: stream, Firehose (and later search). */
+  region,
+  /** Archive bucket region; default = region. */
+  bucketRegion: region.optional(),
+  transport: z.enum(["kinesis", "firehose"], { error: "must be 'kinesis' or 'firehose'" }).default("kinesis"),
+  /** Globally unique; default `<namePrefix>-archive-<accountId>-<bucketRegion>`. */
+  bucketName: z.string().optional(),
+  lifecycle: z
+    .strictObject({
+      infrequentAccessDays: int(30, 36500).default(30),
+      glacierDays: int(1, 36500).default(365),
+      expireDays: int(1, 36500).default(1095),
+      noncurrentVersionExpireDays: int(1, 36500).default(30),
+    })
+    .prefault({}),
+  stream: z
+    .strictObject({
+      /** Unset = on-demand capacity; a number = provisioned with that many shards. */
+      shardCount: int(1, 10000).optional(),
+      retentionHours: int(24, 8760).default(24),
+    })
+    .prefault({}),
+  firehose: z
+    .strictObject({
+      bufferSizeMiB: int(1, 128).default(5),
+      bufferIntervalSeconds: int(0, 900).default(300),
+    })
+    .prefault({}),
+});
+
+type SourceInput = z.output<typeof SourceSchema>;
+
+const RootSchema = z
+  .strictObject({
+    namePrefix: z.string().optional(),
+    recipient: RecipientSchema,
+    sources: z.array(z.unknown()).default([]),
+  })
+  .superRefine(checkAcrossEntries, { when: () => true });
+
+/** Raw config as read from the stack: each key of the `central-logging` namespace. */
+export interface RawConfig {
+  namePrefix?: unknown;
+  recipient?: unknown;
+  sources?: unknown;
+}
+
+export type Transport = "kinesis" | "firehose";
+export type TrafficType = "ALL" | "ACCEPT" | "REJECT";
+
+export interface Subscription {
+  logGroup: string;
+  region: string;
+  filterPattern: string;
+  filterName: string;
+}
+
+export interface FlowLog {
+  vpcId: string;
+  region: string;
+  trafficType: TrafficType;
+  logGroup: string;
+  retentionDays: number;
+  forward: boolean;
+  filterName: string;
+}
+
+export interface SourceSettings {
+  accountId: string;
+  roleArn?: string;
+  regions: string[];
+  subscriptions: Subscription[];
+  flowLogs: FlowLog[];
+}
+
+export interface RecipientSettings {
+  accountId: string;
+  roleArn?: string;
+  region: string;
+  bucketRegion: string;
+  transport: Transport;
+  bucketName: string;
+  lifecycle: {
+    infrequentAccessDays: number;
+    glacierDays: number;
+    expireDays: number;
+    noncurrentVersionExpireDays: number;
+  };
+  stream: { shardCount?: number; retentionHours: number };
+  firehose: { bufferSizeMiB: number; bufferIntervalSeconds: number };
+}
+
+export interface Settings {
+  stack: string;
+  /** Prefix of every physical name (roles, stream, Firehose, destinations, bucket). */
+  namePrefix: string;
+  recipient: RecipientSettings;
+  sources: SourceSettings[];
+}
+
+export type ParseResult = { ok: true; settings: Settings } | { ok: false; errors: string[] };
+
+/** Validates the raw stack config; pure, so every rule is unit-tested without Pulumi. */
+export function parseSettings(raw: RawConfig, stack: string): ParseResult {
+  const input = { ...raw, sources: raw.sources ?? [] };
+  const result = RootSchema.safeParse(stripUndefined(input), { error: genericMessage });
+  const errors: string[] = [];
+  if (!result.success) {
+    for (const issue of result.error.issues) errors.push(...formatIssue(issue, input));
+  }
+
+  // Sources are parsed one by one so a broken entry does not hide the others' problems.
+  const sources: SourceSettings[] = [];
+  const rawSources = Array.isArray(input.sources) ? input.sources : [];
+  rawSources.forEach((rawSource, index) => {
+    const parsed = SourceSchema.safeParse(rawSource, { error: genericMessage });
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        errors.push(...formatIssue({ ...issue, path: ["sources", index, ...issue.path] }, input));
+      }
+      return;
+    }
+    const resolved = resolveSource(parsed.data, index, input, errors, stackPrefix(raw, stack));
+    if (resolved) sources.push(resolved);
+  });
+
+  if (!result.success || errors.length > 0) return { ok: false, errors: dedupe(errors) };
+
+  const namePrefix = result.data.namePrefix ?? defaultPrefix(stack);
+  const r = result.data.recipient;
+  const bucketRegion = r.bucketRegion ?? r.region;
+  const recipient: RecipientSettings = {
+    ...r,
+    bucketRegion,
+    bucketName: r.bucketName ?? `${namePrefix}-archive-${r.accountId}-${bucketRegion}`,
+  };
+  const recipientErrors = checkRecipient(recipient, raw, sources);
+  if (recipientErrors.length > 0) return { ok: false, errors: recipientErrors };
+  return { ok: true, settings: { stack, namePrefix, recipient, sources } };
+}
+
+/** The error a bad stack config raises: one message, one line per problem, no stack trace. */
+export class ConfigError extends pulumi.RunError {
+  constructor(readonly errors: string[]) {
+    super(
+      `central-logging: the stack config is invalid (${errors.length} problem${errors.length === 1 ? "" : "s"}); nothing was created:\n` +
+        errors.map((e) => `  - ${e}`).join("\n"),
+    );
+    this.name = "ConfigError";
+  }
+}
+
+/** Reads `central-logging:*` from the current stack and validates it, or throws `ConfigError`. */
+export function loadSettings(): Settings {
+  const config = new pulumi.Config(PROJECT);
+  const raw: RawConfig = {
+    namePrefix: readKey(config, "namePrefix"),
+    recipient: readKey(config, "recipient"),
+    sources: readKey(config, "sources"),
+  };
+  const result = parseSettings(raw, pulumi.getStack());
+  if (!result.ok) throw new ConfigError(result.errors);
+  return result.settings;
+}
+
+function readKey(config: pulumi.Config, key: string): unknown {
+  const text = config.get(key);
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    // Plain strings (e.g. namePrefix) are stored unquoted.
+    return text;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cross-entry rules (the ones a per-field schema cannot express).
+
+function checkAcrossEntries(value: unknown, ctx: z.RefinementCtx): void {
+  const sources = isRecord(value) && Array.isArray(value.sources) ? value.sources : [];
+  const firstSeen = new Map<string, number>();
+  sources.forEach((s, index) => {
+    const id = isRecord(s) ? s.accountId : undefined;
+    if (typeof id !== "string") return;
+    const first = firstSeen.get(id);
+    if (first === undefined) firstSeen.set(id, index);
+    else
+      ctx.addIssue({
+        code: "custom",
+        path: ["sources", index, "accountId"],
+        message: `is listed twice (also sources[${first}]); list each account once with all its regions`,
+      });
+  });
+}
+
+function resolveSource(
+  source: SourceInput,
+  index: number,
+  input: RawConfig,
+  errors: string[],
+  prefix: string,
+): SourceSettings | undefined {
+  const at = (...path: (string | number)[]) => ["sources", index, ...path];
+  const before = errors.length;
+  const fail = (path: (string | number)[], message: string) =>
+    errors.push(formatMessage(path, valueAt(input, path), message));
+
+  if (source.roleArn) {
+    const owner = ROLE_ARN.exec(source.roleArn)?.[1];
+    if (owner !== source.accountId) fail(at("roleArn"), `is not a role in account ${source.accountId}`);
+  }
+
+  const pickRegion = (given: string | undefined, path: (string | number)[]): string | undefined => {
+    if (given !== undefined) {
+      if (source.regions.includes(given)) return given;
+      fail([...path, "region"], `is not one of this account's regions (${source.regions.join(", ")})`);
+      return undefined;
+    }
+    if (source.regions.length === 1) return source.regions[0];
+    fail(
+      [...path, "region"],
+      `is required: account ${source.accountId} has several regions (${source.regions.join(", ")})`,
+    );
+    return undefined;
+  };
+
+  // Subscription filters per log group: a fixed quota of two, and names unique per group.
+  // Flow logs that are forwarded count too: their group gets a filter as well.
+  const filters = new Map<string, Set<string>>();
+  const countFilter = (path: (string | number)[], r: string, group: string, name: string) => {
+    const names = filters.get(`${r}/${group}`) ?? new Set<string>();
+    filters.set(`${r}/${group}`, names);
+    if (names.size >= MAX_FILTERS_PER_LOG_GROUP) {
+      fail(
+        path,
+        `would get a third subscription filter on log group '${group}' in ${source.accountId}/${r}; CloudWatch Logs allows ${MAX_FILTERS_PER_LOG_GROUP}`,
+      );
+    } else if (names.has(name)) {
+      fail(path, `gives log group '${group}' a second filter named '${name}'; set a distinct filterName`);
+    }
+    names.add(name);
+  };
+
+  const subscriptions: Subscription[] = [];
+  source.subscriptions.forEach((s, i) => {
+    const r = pickRegion(s.region, at("subscriptions", i));
+    if (!r) return;
+    const subscription = { ...s, region: r, filterName: s.filterName ?? prefix };
+    countFilter(at("subscriptions", i, "logGroup"), r, s.logGroup, subscription.filterName);
+    subscriptions.push(subscription);
+  });
+
+  const flowLogs: FlowLog[] = [];
+  const vpcs = new Map<string, number>();
+  const groups = new Map<string, number>();
+  source.flowLogs.forEach((f, i) => {
+    const r = pickRegion(f.region, at("flowLogs", i));
+    if (!r) return;
+    const flowLog: FlowLog = {
+      ...f,
+      region: r,
+      logGroup: f.logGroup ?? `vpc-flow-logs/${f.vpcId}`,
+      filterName: f.filterName ?? prefix,
+    };
+    const sameVpc = vpcs.get(`${r}/${f.vpcId}`);
+    const sameGroup = groups.get(`${r}/${flowLog.logGroup}`);
+    if (sameVpc !== undefined)
+      fail(at("flowLogs", i, "vpcId"), `already has a flow log (flowLogs[${sameVpc}])`);
+    else if (sameGroup !== undefined)
+      fail(at("flowLogs", i, "logGroup"), `is already created by flowLogs[${sameGroup}] in ${r}`);
+    vpcs.set(`${r}/${f.vpcId}`, i);
+    groups.set(`${r}/${flowLog.logGroup}`, i);
+    if (f.forward) countFilter(at("flowLogs", i, "logGroup"), r, flowLog.logGroup, flowLog.filterName);
+    flowLogs.push(flowLog);
+  });
+
+  if (errors.length > before) return undefined;
+  return {
+    accountId: source.accountId,
+    ...(source.roleArn ? { roleArn: source.roleArn } : {}),
+    regions: source.regions,
+    subscriptions,
+    flowLogs,
+  };
+}
+
+function checkRecipient(recipient: RecipientSettings, raw: RawConfig, sources: SourceSettings[]): string[] {
+  const errors: string[] = [];
+  const fail = (path: (string | number)[], message: string) =>
+    errors.push(formatMessage(path, valueAt(raw, path), message));
+  const explicitBucket = isRecord(raw.recipient) && raw.recipient.bucketName !== undefined;
+  if (!isBucketName(recipient.bucketName)) {
+    if (explicitBucket)
+      fail(["recipient", "bucketName"], "is not a valid S3 bucket name (3-63 of a-z 0-9 . -)");
+    else
+      errors.push(
+        `recipient.bucketName: the default '${recipient.bucketName}' is not a valid S3 bucket name; set recipient.bucketName or a shorter namePrefix`,
+      );
+  }
+  if (recipient.roleArn && ROLE_ARN.exec(recipient.roleArn)?.[1] !== recipient.accountId)
+    fail(["recipient", "roleArn"], `is not a role in account ${recipient.accountId}`);
+  const { infrequentAccessDays, glacierDays, expireDays } = recipient.lifecycle;
+  // S3 keeps objects in STANDARD_IA at least 30 days before a transition to GLACIER is allowed.
+  if (glacierDays < infrequentAccessDays + 30)
+    fail(
+      ["recipient", "lifecycle", "glacierDays"],
+      `must be at least 30 days after infrequentAccessDays (${infrequentAccessDays})`,
+    );
+  if (expireDays <= glacierDays)
+    fail(["recipient", "lifecycle", "expireDays"], `must be later than glacierDays (${glacierDays})`);
+  // The same account may be recipient and source; it is deployed with one role.
+  const asSource = sources.find((s) => s.accountId === recipient.accountId);
+  if (asSource && asSource.roleArn !== recipient.roleArn) {
+    fail(
+      ["recipient", "roleArn"],
+      `differs from the roleArn of the same account in sources (${asSource.roleArn ?? "none"}); one account is deployed with one role`,
+    );
+  }
+  return errors;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names and messages.
+
+function defaultPrefix(stack: string): string {
+  return `${PROJECT}-${stack}`.toLowerCase();
+}
+
+function stackPrefix(raw: RawConfig, stack: string): string {
+  return typeof raw.namePrefix === "string" ? raw.namePrefix : defaultPrefix(stack);
+}
+
+function isBucketName(name: string): boolean {
+  return (
+    /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name) &&
+    !name.includes("..") &&
+    !/^\d+\.\d+\.\d+\.\d+$/.test(name)
+  );
+}
+
+/** Zod's own messages become short predicates that read after the value. */
+function genericMessage(issue: z.core.$ZodRawIssue): string | undefined {
+  switch (issue.code) {
+    case "invalid_type":
+      if (issue.input === undefined) return "is required";
+      return `must be ${article(issue.expected)}${issue.expected === "string" && typeof issue.input === "number" ? " (quote it in YAML)" : ""}`;
+    case "too_small":
+      return issue.origin === "array" ? `must have at least ${issue.minimum} entries` : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function article(expected: string): string {
+  if (expected === "array") return "a list";
+  if (expected === "object") return "a map";
+  return `a ${expected}`;
+}
+
+function formatIssue(issue: z.core.$ZodIssue, input: unknown): string[] {
+  const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
+  if (issue.code === "unrecognized_keys") {
+    return issue.keys.map((key) =>
+      formatMessage([...path, key], valueAt(input, [...path, key]), "is not a known key"),
+    );
+  }
+  return [formatMessage(path, valueAt(input, path), issue.message)];
+}
+
+function formatMessage(path: (string | number)[], value: unknown, message: string): string {
+  const where = formatPath(path) || "central-logging";
+  return value === undefined ? `${where}: ${message}` : `${where}: ${describeValue(value)} ${message}`;
+}
+
+/** `["sources", 1, "regions", 0]` -> `sources[1].regions[0]` */
+export function formatPath(path: readonly (string | number)[]): string {
+  return path.reduce<string>(
+    (acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p),
+    "",
+  );
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === "string") return `'${value}'`;
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
+  let node: unknown = root;
+  for (const key of path) {
+    if (Array.isArray(node) && typeof key === "number") node = node[key];
+    else if (isRecord(node) && typeof key === "string") node = node[key];
+    else return undefined;
+  }
+  return node;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function stripUndefined(raw: RawConfig): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));
+}
+
+function dedupe(errors: string[]): string[] {
+  return [...new Set(errors)];
+}

@@ -1,0 +1,23 @@
+/**
+ * ARNs built from account, region and configured names. Physical names are deterministic, so
+ * every policy can be computed as plain data before anything exists, and tested as such.
+ */
+export const arn = {
+  bucket: (bucket: string) => `arn:aws:s3:::${bucket}`,
+  role: (account: string, name: string) => `arn:aws:iam::${account}:role/${name}`,
+  stream: (region: string, account: string, name: string) =>
+    `arn:aws:kinesis:${region}:${account}:stream/${name}`,
+  firehose: (region: string, account: string, name: string) =>
+    `arn:aws:firehose:${region}:${account}:deliverystream/${name}`,
+  destination: (region: string, account: string, name: string) =>
+    `arn:aws:logs:${region}:${account}:destination:${name}`,
+  logGroup: (region: string, account: string, name: string) =>
+    `arn:aws:logs:${region}:${account}:log-group:${name}`,
+  /** Everything CloudWatch Logs does in one account and region (for `aws:SourceArn`). */
+  logsIn: (region: string, account: string) => `arn:aws:logs:${region}:${account}:*`,
+  lambda: (region: string, account: string, name: string) =>
+    `arn:aws:lambda:${region}:${account}:function:${name}`,
+} as const;
+
+/** The regional service principal CloudWatch Logs uses when it assumes a destination role. */
+export const logsPrincipal = (region: string) => `logs.${region}.amazonaws.com`;

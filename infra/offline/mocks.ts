@@ -1,0 +1,116 @@
+/**
+ * Pulumi mocks that stand in for the engine and the AWS provider: every registration is recorded
+ * with the account and region of the provider it went through, and answered with realistic ids
+ * and ARNs so that Outputs resolve. Used by the offline plan and by the tests.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+
+export const AWS_PROVIDER_TYPE = "pulumi:providers:aws";
+
+export interface ProviderRecord {
+  name: string;
+  id: string;
+  accountId: string;
+  region: string;
+  /** The provider's inputs as the engine would see them (non-strings arrive as JSON text). */
+  inputs: Record<string, unknown>;
+}
+
+export interface ResourceRecord {
+  type: string;
+  name: string;
+  custom: boolean;
+  inputs: Record<string, unknown>;
+  /** The raw provider reference `<urn>::<id>`, `""` when the default provider would be used. */
+  providerRef: string;
+  /** The provider it resolved to; undefined for components and for default-provider resources. */
+  provider?: ProviderRecord;
+}
+
+export class RecordingMocks implements pulumi.runtime.Mocks {
+  readonly providers = new Map<string, ProviderRecord>();
+  readonly resources: ResourceRecord[] = [];
+
+  newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
+    const inputs = (args.inputs ?? {}) as Record<string, unknown>;
+    if (args.type === AWS_PROVIDER_TYPE) {
+      const id = `provider-${args.name}`;
+      const allowed = parseJson(inputs.allowedAccountIds);
+      const record: ProviderRecord = {
+        name: args.name,
+        id,
+        accountId: Array.isArray(allowed) && typeof allowed[0] === "string" ? allowed[0] : "",
+        region: typeof inputs.region === "string" ? inputs.region : "",
+        inputs,
+      };
+      this.providers.set(id, record);
+      return { id, state: inputs };
+    }
+    const providerRef = args.provider ?? "";
+    const provider = this.providers.get(providerRef.split("::").pop() ?? "");
+    this.resources.push({
+      type: args.type,
+      name: args.name,
+      custom: args.custom ?? true,
+      inputs,
+      providerRef,
+      provider,
+    });
+    if (args.custom === false) return { id: undefined, state: {} };
+    const physical = physicalName(args.type, args.name, inputs);
+    return {
+      id: physical,
+      state: {
+        ...inputs,
+        ...(typeof inputs.name === "string" || !("name" in inputs) ? { name: physical } : {}),
+        arn: arnFor(args.type, physical, provider),
+        ...(args.type === "aws:s3/bucket:Bucket" ? { bucket: physical } : {}),
+      },
+    };
+  }
+
+  call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
+    // The program makes no invokes (policies are plain data); an invoke is a bug to surface.
+    throw new Error(`central-logging offline: unexpected invoke ${args.token}`);
+  }
+}
+
+function physicalName(type: string, logicalName: string, inputs: Record<string, unknown>): string {
+  if (type === "aws:s3/bucket:Bucket" && typeof inputs.bucket === "string") return inputs.bucket;
+  if (typeof inputs.name === "string") return inputs.name;
+  return `${logicalName}-id`;
+}
+
+function arnFor(type: string, physical: string, provider: ProviderRecord | undefined): string {
+  const region = provider?.region ?? "us-east-1";
+  const account = provider?.accountId ?? "000000000000";
+  switch (type) {
+    case "aws:s3/bucket:Bucket":
+      return `arn:aws:s3:::${physical}`;
+    case "aws:iam/role:Role":
+      return `arn:aws:iam::${account}:role/${physical}`;
+    case "aws:kinesis/stream:Stream":
+      return `arn:aws:kinesis:${region}:${account}:stream/${physical}`;
+    case "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream":
+      return `arn:aws:firehose:${region}:${account}:deliverystream/${physical}`;
+    case "aws:cloudwatch/logDestination:LogDestination":
+      return `arn:aws:logs:${region}:${account}:destination:${physical}`;
+    case "aws:cloudwatch/logGroup:LogGroup":
+      return `arn:aws:logs:${region}:${account}:log-group:${physical}`;
+    case "aws:lambda/function:Function":
+      return `arn:aws:lambda:${region}:${account}:function:${physical}`;
+    default: {
+      const service = type.split(":")[1]?.split("/")[0] ?? "unknown";
+      return `arn:aws:${service}:${region}:${account}:${physical}`;
+    }
+  }
+}
+
+function parseJson(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * Text of the offline plan: per account and region what would be created, the forwarding
+ * routes, and totals. Pure: it reads the recorded registrations and the routing plan.
+ */
+import type { RoutingPlan } from "../routing";
+import type { ResourceRecord } from "./mocks";
+
+export interface PlacedResource {
+  accountId: string;
+  region: string;
+  provider: string;
+  type: string;
+  name: string;
+}
+
+/** Custom resources by (account, region) of the provider they were registered through. */
+export function placeResources(resources: readonly ResourceRecord[]): PlacedResource[] {
+  return resources
+    .filter((r) => r.custom)
+    .map((r) => ({
+      accountId: r.provider?.accountId ?? "(default provider!)",
+      region: r.provider?.region ?? "(default provider!)",
+      provider: r.provider?.name ?? "",
+      type: r.type,
+      name: r.name,
+    }));
+}
+
+export function describeRoutes(plan: RoutingPlan): string[] {
+  const r = plan.recipient;
+  const sink =
+    r.transport === "kinesis"
+      ? `stream ${r.stream?.name} (${r.homeRegion}) -> Firehose ${r.firehose.name} -> s3://${r.bucketName} (${r.bucketRegion})`
+      : `Firehose ${r.firehose.name} (${r.homeRegion}) -> s3://${r.bucketName} (${r.bucketRegion})`;
+  return plan.sources.flatMap((s) =>
+    s.routes.map((route) => {
+      const pattern = route.filterPattern === "" ? "everything" : `pattern ${route.filterPattern}`;
+      const origin = route.origin === "flowLog" ? " [VPC flow log]" : "";
+      return `${route.accountId} ${route.region} log group ${route.logGroup}${origin} (filter ${route.filterName}: ${pattern}) -> destination ${route.destinationArn} -> ${sink}`;
+    }),
+  );
+}
+
+export function formatPlan(stack: string, plan: RoutingPlan, resources: readonly ResourceRecord[]): string {
+  const placed = placeResources(resources);
+  const lines: string[] = [];
+  const r = plan.recipient;
+  lines.push(
+    `central-logging plan for stack '${stack}' (transport: ${r.transport}, recipient ${r.accountId})`,
+    "",
+  );
+
+  const groups = new Map<string, PlacedResource[]>();
+  for (const p of placed) {
+    const key = `${p.accountId} ${p.region}`;
+    groups.set(key, [...(groups.get(key) ?? []), p]);
+  }
+  for (const key of [...groups.keys()].sort()) {
+    const items = groups.get(key) ?? [];
+    const [accountId, region] = key.split(" ");
+    const role = accountId === r.accountId ? " (recipient)" : "";
+    lines.push(`Account ${accountId}${role}, region ${region}, provider ${items[0]?.provider || "NONE"}:`);
+    for (const item of [...items].sort(
+      (a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name),
+    )) {
+      lines.push(`  + ${item.type.padEnd(58)} ${item.name}`);
+    }
+    lines.push("");
+  }
+
+  const routes = describeRoutes(plan);
+  lines.push("Forwarding routes (log group -> destination -> stream/Firehose -> bucket):");
+  for (const route of routes) lines.push(`  ${route}`);
+  if (routes.length === 0) lines.push("  (none)");
+  lines.push("");
+
+  const accounts = new Set(placed.map((p) => p.accountId));
+  const components = resources.filter((x) => !x.custom).length;
+  lines.push(
+    `Totals: ${placed.length} resources in ${accounts.size} accounts and ${groups.size} account-regions, ` +
+      `${components} components, ${plan.placements.length} providers planned, ` +
+      `${plan.destinations.length} destinations, ${routes.length} routes.`,
+  );
+  return lines.join("\n");
+}

@@ -1,0 +1,63 @@
+/**
+ * Runs the real program under Pulumi's mocks with a given stack config: no AWS credentials, no
+ * Pulumi CLI. Mock state is process-global, so run it once per process (one test file, one CLI run).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { PROJECT } from "../config";
+import { RecordingMocks } from "./mocks";
+
+export interface ProgramRun {
+  ok: true;
+  mocks: RecordingMocks;
+  outputs: Record<string, unknown>;
+}
+
+export interface ProgramFailure {
+  ok: false;
+  mocks: RecordingMocks;
+  /** One line per problem when the config was refused; the error message otherwise. */
+  errors: string[];
+  configError: boolean;
+}
+
+/** Config as in a stack file: `central-logging:recipient` -> value (objects stay objects). */
+export type StackConfig = Record<string, unknown>;
+
+export async function runProgram(stack: string, config: StackConfig): Promise<ProgramRun | ProgramFailure> {
+  const mocks = new RecordingMocks();
+  await pulumi.runtime.setMocks(mocks, PROJECT, stack, false);
+  pulumi.runtime.setAllConfig(
+    Object.fromEntries(
+      Object.entries(config).map(([key, value]) => [
+        key,
+        typeof value === "string" ? value : JSON.stringify(value),
+      ]),
+    ),
+  );
+  // Imported only now: the mocks must be in place before anything can register a resource.
+  const { program } = await import("../program");
+  const { ConfigError } = await import("../config");
+  try {
+    const outputs = await program();
+    await waitForRegistrations();
+    return { ok: true, mocks, outputs: await resolve(outputs) };
+  } catch (err) {
+    if (err instanceof ConfigError) return { ok: false, mocks, errors: err.errors, configError: true };
+    return {
+      ok: false,
+      mocks,
+      errors: [err instanceof Error ? err.message : String(err)],
+      configError: false,
+    };
+  }
+}
+
+/** Waits until every pending registration has reached the mocks (the SDK's RPC queue drains). */
+async function waitForRegistrations(): Promise<void> {
+  const settings = (await import("@pulumi/pulumi/runtime/settings")) as { waitForRPCs?: () => Promise<void> };
+  if (settings.waitForRPCs) await settings.waitForRPCs();
+}
+
+function resolve(outputs: Record<string, unknown>): Promise<Record<string, unknown>> {
+  return new Promise((done) => pulumi.output(outputs).apply((v) => done(v as Record<string, unknown>)));
+}

@@ -1,0 +1,21 @@
+import type * as aws from "@pulumi/aws";
+
+/** A policy document whose every value is known: built from plain data, serializable with JSON. */
+export type PolicyDocument = aws.iam.PolicyDocument;
+export type PolicyStatement = aws.iam.PolicyStatement;
+
+export const VERSION = "2012-10-17";
+
+export function document(...statements: PolicyStatement[]): PolicyDocument {
+  return { Version: VERSION, Statement: statements };
+}
+
+/** A trust statement for an AWS service principal; callers always pass a confused-deputy condition. */
+export function serviceTrust(service: string | string[], condition: Record<string, Record<string, unknown>>) {
+  return {
+    Effect: "Allow",
+    Principal: { Service: service },
+    Action: "sts:AssumeRole",
+    Condition: condition,
+  } satisfies PolicyStatement;
+}

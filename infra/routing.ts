@@ -1,0 +1,182 @@
+/**
+ * The routing plan: which destination, in which region of the recipient account, admits which
+ * source accounts, and which log group goes where. Plain data computed from `Settings`, tested
+ * exhaustively; the components only realize it (as awsx's subnetDistributor feeds its Vpc).
+ *
+ * Every key and name here derives from account ids, regions and configured names — never from a
+ * list position — so adding or reordering sources cannot rename (and so replace) anything.
+ */
+import type { FlowLog, Settings, Transport } from "./config";
+import { arn } from "./names";
+
+export interface RecipientPlan {
+  accountId: string;
+  homeRegion: string;
+  bucketRegion: string;
+  transport: Transport;
+  bucketName: string;
+  bucketArn: string;
+  /** Set with `transport: kinesis`. */
+  stream?: { name: string; arn: string };
+  firehose: { name: string; arn: string; roleName: string; roleArn: string };
+  /** The Lambda that un-gzips stream records for Firehose (kinesis transport only). */
+  processor?: { name: string; arn: string; roleName: string; logGroup: string };
+  /** What destinations write into: the stream (kinesis) or the Firehose (firehose). */
+  targetArn: string;
+  destinationRole: { name: string; arn: string };
+}
+
+export interface DestinationPlan {
+  region: string;
+  name: string;
+  arn: string;
+  /** Source accounts with at least one log group forwarded in this region, sorted. */
+  senderAccountIds: string[];
+}
+
+export type RouteOrigin = "subscription" | "flowLog";
+
+export interface RoutePlan {
+  /** Stable identity: `<account>/<region>/<logGroup>/<filterName>`. */
+  key: string;
+  origin: RouteOrigin;
+  accountId: string;
+  region: string;
+  logGroup: string;
+  filterName: string;
+  filterPattern: string;
+  destinationArn: string;
+}
+
+export interface FlowLogPlan extends FlowLog {
+  key: string;
+  accountId: string;
+  roleName: string;
+  logGroupArn: string;
+}
+
+export interface SourcePlan {
+  accountId: string;
+  regions: string[];
+  routes: RoutePlan[];
+  flowLogs: FlowLogPlan[];
+}
+
+export interface RoutingPlan {
+  namePrefix: string;
+  recipient: RecipientPlan;
+  /** One per region in which any source forwards logs, sorted by region. */
+  destinations: DestinationPlan[];
+  sources: SourcePlan[];
+  /** Every (account, region) that needs a provider, sorted. */
+  placements: { accountId: string; region: string }[];
+}
+
+export function planRecipient(settings: Settings): RecipientPlan {
+  const { namePrefix: p } = settings;
+  const r = settings.recipient;
+  const home = r.region;
+  const acct = r.accountId;
+  const firehoseName = `${p}-archive`;
+  const firehose = {
+    name: firehoseName,
+    arn: arn.firehose(home, acct, firehoseName),
+    roleName: `${p}-firehose`,
+    roleArn: arn.role(acct, `${p}-firehose`),
+  };
+  const destinationRole = { name: `${p}-cwl-destination`, arn: arn.role(acct, `${p}-cwl-destination`) };
+  const base = {
+    accountId: acct,
+    homeRegion: home,
+    bucketRegion: r.bucketRegion,
+    transport: r.transport,
+    bucketName: r.bucketName,
+    bucketArn: arn.bucket(r.bucketName),
+    firehose,
+    destinationRole,
+  };
+  if (r.transport === "firehose") return { ...base, targetArn: firehose.arn };
+  const stream = { name: `${p}-logs`, arn: arn.stream(home, acct, `${p}-logs`) };
+  const processorName = `${p}-cwl-gunzip`;
+  return {
+    ...base,
+    stream,
+    processor: {
+      name: processorName,
+      arn: arn.lambda(home, acct, processorName),
+      roleName: `${p}-cwl-gunzip`,
+      logGroup: `/aws/lambda/${processorName}`,
+    },
+    targetArn: stream.arn,
+  };
+}
+
+export function planRouting(settings: Settings): RoutingPlan {
+  const recipient = planRecipient(settings);
+  const destinationName = settings.namePrefix;
+  const destinationArn = (region: string) => arn.destination(region, recipient.accountId, destinationName);
+
+  const sources: SourcePlan[] = settings.sources.map((source) => {
+    const routes: RoutePlan[] = source.subscriptions.map((s) => ({
+      key: `${source.accountId}/${s.region}/${s.logGroup}/${s.filterName}`,
+      origin: "subscription",
+      accountId: source.accountId,
+      region: s.region,
+      logGroup: s.logGroup,
+      filterName: s.filterName,
+      filterPattern: s.filterPattern,
+      destinationArn: destinationArn(s.region),
+    }));
+    const flowLogs: FlowLogPlan[] = source.flowLogs.map((f) => ({
+      ...f,
+      key: `${source.accountId}/${f.region}/${f.vpcId}`,
+      accountId: source.accountId,
+      roleName: `${settings.namePrefix}-flow-logs-${f.region}`,
+      logGroupArn: arn.logGroup(f.region, source.accountId, f.logGroup),
+    }));
+    for (const f of flowLogs) {
+      if (!f.forward) continue;
+      routes.push({
+        key: `${source.accountId}/${f.region}/${f.logGroup}/${f.filterName}`,
+        origin: "flowLog",
+        accountId: source.accountId,
+        region: f.region,
+        logGroup: f.logGroup,
+        filterName: f.filterName,
+        // Flow logs are forwarded whole.
+        filterPattern: "",
+        destinationArn: destinationArn(f.region),
+      });
+    }
+    return { accountId: source.accountId, regions: [...source.regions], routes, flowLogs };
+  });
+
+  const senders = new Map<string, Set<string>>();
+  for (const route of sources.flatMap((s) => s.routes)) {
+    const set = senders.get(route.region) ?? new Set<string>();
+    set.add(route.accountId);
+    senders.set(route.region, set);
+  }
+  const destinations: DestinationPlan[] = [...senders.keys()].sort().map((region) => ({
+    region,
+    name: destinationName,
+    arn: destinationArn(region),
+    senderAccountIds: [...(senders.get(region) ?? [])].sort(),
+  }));
+
+  const placements = new Map<string, { accountId: string; region: string }>();
+  const place = (accountId: string, region: string) =>
+    placements.set(`${accountId}/${region}`, { accountId, region });
+  place(recipient.accountId, recipient.homeRegion);
+  place(recipient.accountId, recipient.bucketRegion);
+  for (const d of destinations) place(recipient.accountId, d.region);
+  for (const s of sources) for (const region of s.regions) place(s.accountId, region);
+
+  return {
+    namePrefix: settings.namePrefix,
+    recipient,
+    destinations,
+    sources,
+    placements: [...placements.keys()].sort().map((k) => placements.get(k)!),
+  };
+}
