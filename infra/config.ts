@@ -38,11 +38,9 @@ const logGroupName = z
   .string()
   .regex(/^[\w\-./#]{1,512}$/, { error: "is not a valid log group name (1-512 of a-z A-Z 0-9 _ - / . #)" });
 
-const filterName = z
-  .string()
-  .regex(/^[^:*]{1,512}$/, {
-    error: "is not a valid subscription filter name (1-512 characters, no ':' or '*')",
-  });
+const filterName = z.string().regex(/^[^:*]{1,512}$/, {
+  error: "is not a valid subscription filter name (1-512 characters, no ':' or '*')",
+});
 
 const filterPattern = z.string().max(1024, { error: "is longer than 1024 characters" });
 
