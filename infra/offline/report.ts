@@ -11,6 +11,7 @@ export interface PlacedResource {
   provider: string;
   type: string;
   name: string;
+  inputs: Record<string, unknown>;
 }
 
 /** Custom resources by (account, region) of the provider they were registered through. */
@@ -23,6 +24,7 @@ export function placeResources(resources: readonly ResourceRecord[]): PlacedReso
       provider: r.provider?.name ?? "",
       type: r.type,
       name: r.name,
+      inputs: r.inputs,
     }));
 }
 

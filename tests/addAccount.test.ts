@@ -1,0 +1,94 @@
+/**
+ * Adding a source account must only add resources: every existing logical name stays, and the
+ * only existing resources whose inputs change are the recipient's policies that must list the
+ * new account. Two program runs, so each runs in its own process through the plan CLI.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { parse, stringify } from "yaml";
+
+interface Planned {
+  accountId: string;
+  region: string;
+  type: string;
+  name: string;
+  inputs?: Record<string, unknown>;
+}
+
+function plan(stackFile: string): Planned[] {
+  const out = execFileSync(
+    process.execPath,
+    ["--import", "tsx", "scripts/plan.ts", "--file", stackFile, "--json"],
+    {
+      encoding: "utf8",
+      env: { ...process.env, AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", AWS_PROFILE: "" },
+    },
+  );
+  return (JSON.parse(out) as { resources: Planned[] }).resources;
+}
+
+const key = (r: Planned) => `${r.type}::${r.name}`;
+
+let before: Planned[];
+let after: Planned[];
+
+beforeAll(() => {
+  const dir = mkdtempSync(join(tmpdir(), "central-logging-"));
+  const doc = parse(readFileSync("Pulumi.dev.yaml", "utf8")) as { config: Record<string, unknown> };
+  writeFileSync(join(dir, "Pulumi.dev.yaml"), stringify(doc));
+  const sources = doc.config["central-logging:sources"] as unknown[];
+  // The new account goes FIRST, so every existing entry moves one list position down.
+  doc.config["central-logging:sources"] = [
+    {
+      accountId: "333333333333",
+      regions: ["us-east-2", "eu-west-1"],
+      subscriptions: [{ logGroup: "/aws/lambda/billing", region: "eu-west-1" }],
+      flowLogs: [{ vpcId: "vpc-0badc0de", region: "us-east-2" }],
+    },
+    ...[...sources].reverse(),
+  ];
+  const grown = join(dir, "grown");
+  execFileSync("mkdir", ["-p", grown]);
+  writeFileSync(join(grown, "Pulumi.dev.yaml"), stringify(doc));
+  before = plan(join(dir, "Pulumi.dev.yaml"));
+  after = plan(join(grown, "Pulumi.dev.yaml"));
+}, 120_000);
+
+describe("adding a source account (inserted first, others reordered)", () => {
+  it("keeps every existing resource's logical name, type, account and region", () => {
+    const afterByKey = new Map(after.map((r) => [key(r), r]));
+    for (const r of before) {
+      const same = afterByKey.get(key(r));
+      expect(same, key(r)).toBeDefined();
+      expect(`${same?.accountId}/${same?.region}`, key(r)).toBe(`${r.accountId}/${r.region}`);
+    }
+  });
+
+  it("only adds: the new account's resources and a destination in its new region", () => {
+    const existing = new Set(before.map(key));
+    const added = after.filter((r) => !existing.has(key(r)));
+    expect(added.filter((r) => r.accountId !== "333333333333" && r.accountId !== "999999999999")).toEqual([]);
+    expect(
+      added
+        .filter((r) => r.accountId === "999999999999")
+        .map((r) => `${r.region} ${r.name}`)
+        .sort(),
+    ).toEqual([
+      "eu-west-1 recipient-destination-eu-west-1",
+      "eu-west-1 recipient-destination-eu-west-1-policy",
+    ]);
+    expect(added.filter((r) => r.accountId === "333333333333").length).toBe(6);
+  });
+
+  it("changes the inputs of no existing resource except the policies that must list the account", () => {
+    const afterByKey = new Map(after.map((r) => [key(r), r]));
+    const changed = before
+      .filter((r) => JSON.stringify(r.inputs) !== JSON.stringify(afterByKey.get(key(r))?.inputs))
+      .map((r) => r.name)
+      .sort();
+    expect(changed).toEqual(["recipient-destination-role", "recipient-destination-us-east-2-policy"]);
+  });
+});

@@ -1,0 +1,89 @@
+/**
+ * The README's main command: `npm run plan -- --stack dev` prints, with no AWS credentials and
+ * no Pulumi CLI, what would be created per account and region, the routes and totals; a bad
+ * stack file prints its validation errors (no stack trace) and exits non-zero.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+function plan(...args: string[]) {
+  const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/plan.ts", ...args], {
+    encoding: "utf8",
+    // No credentials of any kind: the plan must not need them.
+    env: { PATH: process.env.PATH, HOME: tmpdir() },
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("npm run plan -- --stack dev", () => {
+  const { code, stdout, stderr } = plan("--stack", "dev");
+
+  it("exits 0 without AWS credentials", () => {
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+  });
+
+  it("lists resources per account and region with their provider", () => {
+    expect(stdout).toContain(
+      "Account 999999999999 (recipient), region ap-northeast-1, provider aws-999999999999-ap-northeast-1:",
+    );
+    expect(stdout).toContain(
+      "Account 999999999999 (recipient), region us-east-2, provider aws-999999999999-us-east-2:",
+    );
+    expect(stdout).toMatch(
+      /Account 111111111111, region us-east-2, provider aws-111111111111-us-east-2:\n(.*\n)*?.*aws:ec2\/flowLog:FlowLog +source-111111111111-us-east-2-vpc-12345678/,
+    );
+  });
+
+  it("prints the forwarding routes end to end", () => {
+    expect(stdout).toContain(
+      "111111111111 ap-northeast-1 log group test-trail (filter central-logging-dev: pattern {$.userIdentity.type = tada}) -> destination arn:aws:logs:ap-northeast-1:999999999999:destination:central-logging-dev -> stream central-logging-dev-logs (ap-northeast-1) -> Firehose central-logging-dev-archive -> s3://central-logging-dev-archive-999999999999-ap-northeast-1 (ap-northeast-1)",
+    );
+    expect(stdout).toContain(
+      "111111111111 us-east-2 log group vpc-flow-logs [VPC flow log] (filter central-logging-dev: everything) -> destination arn:aws:logs:us-east-2:999999999999:destination:central-logging-dev",
+    );
+  });
+
+  it("prints totals", () => {
+    expect(stdout).toMatch(
+      /Totals: \d+ resources in 3 accounts and 5 account-regions, \d+ components, 5 providers planned, 2 destinations, 4 routes\./,
+    );
+  });
+});
+
+describe("npm run plan with a bad stack file", () => {
+  const dir = mkdtempSync(join(tmpdir(), "central-logging-bad-"));
+  const file = join(dir, "Pulumi.bad.yaml");
+  writeFileSync(
+    file,
+    [
+      "config:",
+      "  central-logging:recipient:",
+      "    accountId: 99999999999",
+      "    region: ap-northeast-1",
+      "  central-logging:sources:",
+      "    - accountId: '111111111111'",
+      "      regions: [ap-northeast-1, us-east-2]",
+      "      subscriptions:",
+      "        - logGroup: test-trail",
+      "",
+    ].join("\n"),
+  );
+  const { code, stdout, stderr } = plan("--file", file);
+
+  it("exits 1 and prints nothing on stdout", () => {
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+  });
+
+  it("prints each problem with key and value, and no stack trace", () => {
+    expect(stderr).toContain("recipient.accountId: 99999999999 must be a string (quote it in YAML)");
+    expect(stderr).toContain(
+      "sources[0].subscriptions[0].region: is required: account 111111111111 has several regions (ap-northeast-1, us-east-2)",
+    );
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});
