@@ -132,6 +132,13 @@ describe("recipient 111111111111: destination in us-east-2", () => {
     expect(p.where(destination)).toBe(`${RECIPIENT}/us-east-2`);
     expect(input(destination, "targetArn")).toBe(FIREHOSE_ARN);
     expect(p.where(p.one(T.destinationPolicy))).toBe(`${RECIPIENT}/us-east-2`);
+    // CloudWatch Logs sends a test message on creation: the Firehose and the role must be ready.
+    expect(destination.dependsOn).toEqual(
+      expect.arrayContaining([
+        "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream::recipient-delivery",
+        "aws:iam/rolePolicy:RolePolicy::recipient-destination-role-policy",
+      ]),
+    );
   });
 
   it("admits 222222222222 to the us-east-2 destination", () => {

@@ -25,11 +25,33 @@ export interface ResourceRecord {
   providerRef: string;
   /** The provider it resolved to; undefined for components and for default-provider resources. */
   provider?: ProviderRecord;
+  /** `<type>::<name>` of the parent; undefined at the stack root. */
+  parent?: string;
+  /** `<type>::<name>` of everything it waits for: `dependsOn` and the resources its inputs come from. */
+  dependsOn: string[];
+}
+
+/** `urn:pulumi:<stack>::<project>::<parent$type>::<name>` -> `<type>::<name>` */
+export function urnKey(urn: string): string {
+  const parts = urn.split("::");
+  const name = parts.slice(3).join("::");
+  const type = (parts[2] ?? "").split("$").pop() ?? "";
+  return `${type}::${name}`;
 }
 
 export class RecordingMocks implements pulumi.runtime.Mocks {
   readonly providers = new Map<string, ProviderRecord>();
   readonly resources: ResourceRecord[] = [];
+  private readonly links = new Map<string, { parent?: string; dependsOn: string[] }>();
+
+  /** Called by the monitor with what `MockResourceArgs` leaves out: parent and dependencies. */
+  noteLinks(type: string, name: string, parentUrn: string, dependencyUrns: string[]): void {
+    const isStackRoot = parentUrn === "" || parentUrn.includes("::pulumi:pulumi:Stack::");
+    this.links.set(`${type}::${name}`, {
+      ...(isStackRoot ? {} : { parent: urnKey(parentUrn) }),
+      dependsOn: [...new Set(dependencyUrns.map(urnKey))].sort(),
+    });
+  }
 
   newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
     const inputs = (args.inputs ?? {}) as Record<string, unknown>;
@@ -48,6 +70,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     }
     const providerRef = args.provider ?? "";
     const provider = this.providers.get(providerRef.split("::").pop() ?? "");
+    const links = this.links.get(`${args.type}::${args.name}`) ?? { dependsOn: [] };
     this.resources.push({
       type: args.type,
       name: args.name,
@@ -55,6 +78,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
       inputs,
       providerRef,
       provider,
+      ...links,
     });
     if (args.custom === false) return { id: undefined, state: {} };
     const physical = physicalName(args.type, args.name, inputs);

@@ -26,6 +26,7 @@ export type StackConfig = Record<string, unknown>;
 export async function runProgram(stack: string, config: StackConfig): Promise<ProgramRun | ProgramFailure> {
   const mocks = new RecordingMocks();
   await pulumi.runtime.setMocks(mocks, PROJECT, stack, false);
+  recordLinks(mocks);
   pulumi.runtime.setAllConfig(
     Object.fromEntries(
       Object.entries(config).map(([key, value]) => [
@@ -50,6 +51,31 @@ export async function runProgram(stack: string, config: StackConfig): Promise<Pr
       configError: false,
     };
   }
+}
+
+interface RegisterResourceRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getDependenciesList(): string[];
+}
+
+interface MockMonitorLike {
+  registerResource(req: RegisterResourceRequest, callback: (err: unknown, res: unknown) => void): unknown;
+}
+
+/**
+ * Mocks see a resource's inputs and provider but not its parent or dependencies; the monitor's
+ * request carries both. Wrapping it lets tests check parenting and creation order (dependsOn).
+ */
+function recordLinks(mocks: RecordingMocks): void {
+  const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitorLike | undefined;
+  if (!monitor || typeof monitor.registerResource !== "function") return;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, callback) => {
+    mocks.noteLinks(req.getType(), req.getName(), req.getParent(), req.getDependenciesList());
+    return register(req, callback);
+  };
 }
 
 /** Waits until every pending registration has reached the mocks (the SDK's RPC queue drains). */

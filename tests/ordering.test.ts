@@ -1,0 +1,68 @@
+/**
+ * Parenting and creation order, read from what the engine receives: every AWS resource sits
+ * under one of the project's components, and each resource that AWS checks against a policy at
+ * create time waits for that policy (subscription filter -> destination policy, destination ->
+ * role policy and target, Firehose / Lambda / flow log -> their role policy).
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { readStackFile } from "../infra/offline/stackFile";
+import { type Registered, runStack, T } from "./support/program";
+
+let p: Registered;
+
+beforeAll(async () => {
+  const dev = readStackFile("Pulumi.dev.yaml");
+  p = await runStack(dev.stack, dev.config);
+});
+
+const key = (type: string, name: string) => `${type}::${name}`;
+
+describe("parenting", () => {
+  it("puts every AWS resource under a central-logging component", () => {
+    for (const r of p.resources) expect(r.parent ?? "(stack root)", r.name).toMatch(/^central-logging:/);
+  });
+
+  it("nests components under Recipient and SourceAccount only", () => {
+    const roots = p.components.filter((c) => c.parent === undefined).map((c) => c.type);
+    expect(new Set(roots)).toEqual(
+      new Set(["central-logging:recipient:Recipient", "central-logging:source:SourceAccount"]),
+    );
+  });
+});
+
+describe("creation order", () => {
+  it("creates each subscription filter after the access policy of its region's destination", () => {
+    const filters = p.ofType(T.filter);
+    expect(filters.length).toBe(4);
+    for (const filter of filters) {
+      const region = filter.provider?.region;
+      expect(filter.dependsOn, filter.name).toContain(
+        key(T.destinationPolicy, `recipient-destination-${region}-policy`),
+      );
+    }
+  });
+
+  it("creates each destination after its role's permissions and its target", () => {
+    for (const destination of p.ofType(T.destination)) {
+      expect(destination.dependsOn).toContain(key(T.rolePolicy, "recipient-destination-role-policy"));
+      expect(destination.dependsOn).toContain(key(T.stream, "recipient-stream"));
+    }
+  });
+
+  it("creates the Firehose after its role policy and the stream, the Lambda after its own", () => {
+    expect(p.one(T.firehose).dependsOn).toEqual(
+      expect.arrayContaining([
+        key(T.rolePolicy, "recipient-delivery-role-policy"),
+        key(T.stream, "recipient-stream"),
+      ]),
+    );
+    expect(p.one(T.lambda).dependsOn).toContain(key(T.rolePolicy, "recipient-delivery-gunzip-role-policy"));
+  });
+
+  it("creates the flow log after its role policy, the bucket policy after the public-access block", () => {
+    expect(p.one(T.flowLog).dependsOn).toContain(
+      key(T.rolePolicy, "source-111111111111-us-east-2-flow-logs-role-policy"),
+    );
+    expect(p.one(T.bucketPolicy).dependsOn).toContain(key(T.publicAccess, "recipient-archive-public-access"));
+  });
+});
