@@ -70,7 +70,7 @@ describe("recipient account 999999999999", () => {
     expect(trust.Statement).toHaveLength(1);
     const [s] = trust.Statement;
     expect(s?.Action).toBe("sts:AssumeRole");
-    expect(s?.Principal).toEqual({ Service: [`logs.${REGION}.amazonaws.com`] });
+    expect(s?.Principal).toEqual({ Service: `logs.${REGION}.amazonaws.com` });
     expect(s?.Condition).toEqual({
       StringLike: {
         "aws:SourceArn": [`arn:aws:logs:${REGION}:${SOURCE}:*`, `arn:aws:logs:${REGION}:${RECIPIENT}:*`],

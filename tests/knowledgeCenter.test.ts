@@ -156,7 +156,8 @@ describe("recipient 111111111111: destination in us-east-2", () => {
 
   it("trusts logs.us-east-2 only, scoped to the source and the recipient; only puts into the Firehose", () => {
     const trust = policyOf(p.one(T.role, "recipient-destination-role"), "assumeRolePolicy");
-    expect(trust.Statement[0]?.Principal).toEqual({ Service: ["logs.us-east-2.amazonaws.com"] });
+    expect(trust.Statement).toHaveLength(1);
+    expect(trust.Statement[0]?.Principal).toEqual({ Service: "logs.us-east-2.amazonaws.com" });
     expect(trust.Statement[0]?.Condition).toEqual({
       StringLike: {
         "aws:SourceArn": ["arn:aws:logs:us-east-2:111111111111:*", "arn:aws:logs:us-east-2:222222222222:*"],

@@ -9,18 +9,26 @@ export interface DestinationTrustArgs {
 }
 
 /**
- * CloudWatch Logs of exactly the destination regions may assume the destination role, and only
- * on behalf of the senders of that region or the recipient itself (`aws:SourceArn`).
+ * CloudWatch Logs of exactly the destination regions may assume the destination role, each only
+ * on behalf of the senders of ITS region or the recipient itself (`aws:SourceArn`). One statement
+ * per region, so `logs.us-east-2` cannot assume the role for an ap-northeast-1 sender.
  */
 export function destinationTrustPolicy(args: DestinationTrustArgs): PolicyDocument {
-  const regions = [...new Set(args.destinations.map((d) => d.region))].sort();
-  const sourceArns = args.destinations.flatMap((d) =>
-    [...new Set([...d.senderAccountIds, args.recipientAccountId])].sort().map((a) => arn.logsIn(d.region, a)),
-  );
+  const senders = new Map<string, Set<string>>();
+  for (const d of args.destinations) {
+    const set = senders.get(d.region) ?? new Set([args.recipientAccountId]);
+    for (const account of d.senderAccountIds) set.add(account);
+    senders.set(d.region, set);
+  }
   return document(
-    serviceTrust(regions.map(logsPrincipal), {
-      StringLike: { "aws:SourceArn": [...new Set(sourceArns)].sort() },
-    }),
+    ...[...senders.keys()].sort().map((region) => ({
+      Sid: `CloudWatchLogs${region.replaceAll("-", "")}`,
+      ...serviceTrust(logsPrincipal(region), {
+        StringLike: {
+          "aws:SourceArn": [...(senders.get(region) ?? [])].sort().map((a) => arn.logsIn(region, a)),
+        },
+      }),
+    })),
   );
 }
 
@@ -43,7 +51,7 @@ export function destinationAccessPolicy(destinationArn: string, senderAccountIds
   return document({
     Sid: "AllowSourceAccountsToSubscribe",
     Effect: "Allow",
-    Principal: { AWS: [...senderAccountIds].sort() },
+    Principal: { AWS: [...new Set(senderAccountIds)].sort() },
     Action: "logs:PutSubscriptionFilter",
     Resource: destinationArn,
   });

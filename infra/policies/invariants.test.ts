@@ -1,0 +1,193 @@
+/**
+ * Cross-cutting rules every policy builder obeys (design.md, "Least privilege with confused-deputy
+ * protection"), checked on the JSON that actually reaches AWS.
+ */
+import { describe, expect, it } from "vitest";
+import { arn } from "../names";
+import * as policies from "./index";
+
+interface Statement {
+  Sid?: string;
+  Effect: "Allow" | "Deny";
+  Principal?: "*" | { AWS?: string | string[]; Service?: string | string[] };
+  Action?: string | string[];
+  NotAction?: string | string[];
+  Resource?: string | string[];
+  NotResource?: string | string[];
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+interface Doc {
+  Version: string;
+  Statement: Statement[];
+}
+
+const wire = (d: policies.PolicyDocument): Doc => JSON.parse(JSON.stringify(d)) as Doc;
+const list = (v: string | string[] | undefined): string[] =>
+  v === undefined ? [] : ([] as string[]).concat(v);
+
+const RECIPIENT = "999999999999";
+const A = "111111111111";
+const B = "222222222222";
+const HOME = "ap-northeast-1";
+const BUCKET = arn.bucket(`central-logging-prod-archive-${RECIPIENT}-${HOME}`);
+const STREAM = arn.stream(HOME, RECIPIENT, "central-logging-prod-logs");
+const FIREHOSE = arn.firehose(HOME, RECIPIENT, "central-logging-prod-archive");
+const PROCESSOR = arn.lambda(HOME, RECIPIENT, "central-logging-prod-cwl-gunzip");
+const DESTINATION = arn.destination(HOME, RECIPIENT, "central-logging-prod");
+
+/** Every builder with representative inputs; keyed by the exported name it exercises. */
+const cases: [builder: keyof typeof policies, label: string, doc: () => policies.PolicyDocument][] = [
+  ["archiveBucketPolicy", "archive bucket", () => policies.archiveBucketPolicy(BUCKET)],
+  ["firehoseTrustPolicy", "firehose trust", () => policies.firehoseTrustPolicy(RECIPIENT)],
+  [
+    "firehoseDeliveryPolicy",
+    "firehose delivery, direct put",
+    () => policies.firehoseDeliveryPolicy({ bucketArn: BUCKET }),
+  ],
+  [
+    "firehoseDeliveryPolicy",
+    "firehose delivery, from stream",
+    () => policies.firehoseDeliveryPolicy({ bucketArn: BUCKET, streamArn: STREAM, processorArn: PROCESSOR }),
+  ],
+  [
+    "destinationTrustPolicy",
+    "destination trust",
+    () =>
+      policies.destinationTrustPolicy({
+        recipientAccountId: RECIPIENT,
+        destinations: [
+          { region: HOME, senderAccountIds: [A] },
+          { region: "us-east-2", senderAccountIds: [B] },
+        ],
+      }),
+  ],
+  [
+    "destinationPermissions",
+    "destination permissions, kinesis",
+    () => policies.destinationPermissions("kinesis", STREAM),
+  ],
+  [
+    "destinationPermissions",
+    "destination permissions, firehose",
+    () => policies.destinationPermissions("firehose", FIREHOSE),
+  ],
+  [
+    "destinationAccessPolicy",
+    "destination access",
+    () => policies.destinationAccessPolicy(DESTINATION, [B, A]),
+  ],
+  ["flowLogsTrustPolicy", "flow logs trust", () => policies.flowLogsTrustPolicy(A, "us-east-2")],
+  [
+    "flowLogsPermissions",
+    "flow logs permissions",
+    () => policies.flowLogsPermissions([arn.logGroup("us-east-2", A, "vpc-flow-logs")]),
+  ],
+  ["lambdaTrustPolicy", "lambda trust", () => policies.lambdaTrustPolicy(RECIPIENT)],
+  [
+    "processorPermissions",
+    "processor permissions",
+    () =>
+      policies.processorPermissions({
+        logGroupArn: arn.logGroup(HOME, RECIPIENT, "/aws/lambda/central-logging-prod-cwl-gunzip"),
+        streamArn: STREAM,
+      }),
+  ],
+];
+
+const CONFUSED_DEPUTY_KEYS = ["aws:SourceArn", "aws:SourceAccount", "sts:ExternalId"];
+
+describe("every policy builder", () => {
+  it("is covered by this file", () => {
+    const builders = Object.entries(policies)
+      .filter(([, v]) => typeof v === "function")
+      .map(([k]) => k)
+      .sort();
+    expect([...new Set(cases.map(([b]) => b))].sort()).toEqual(builders);
+  });
+
+  describe.each(cases)("%s (%s)", (_builder, _label, build) => {
+    const doc = wire(build());
+
+    it('has Version "2012-10-17" and at least one statement', () => {
+      expect(doc.Version).toBe("2012-10-17");
+      expect(doc.Statement.length).toBeGreaterThan(0);
+    });
+
+    it("uses no NotAction / NotResource / NotPrincipal (they invert least privilege)", () => {
+      for (const s of doc.Statement) {
+        expect(Object.keys(s).filter((k) => k.startsWith("Not"))).toEqual([]);
+      }
+    });
+
+    it("allows no action containing `*` and no Resource `*`", () => {
+      for (const s of doc.Statement.filter((st) => st.Effect === "Allow")) {
+        expect(list(s.Action).length).toBeGreaterThan(0);
+        expect(list(s.Action).filter((a) => a.includes("*"))).toEqual([]);
+        expect(list(s.Resource)).not.toContain("*");
+        expect(s.Principal).not.toBe("*");
+      }
+    });
+
+    it("guards every service trust with aws:SourceArn, aws:SourceAccount or sts:ExternalId", () => {
+      const trusts = doc.Statement.filter(
+        (s) =>
+          s.Effect === "Allow" &&
+          list(s.Action).includes("sts:AssumeRole") &&
+          s.Principal !== undefined &&
+          s.Principal !== "*" &&
+          s.Principal.Service !== undefined,
+      );
+      for (const s of trusts) {
+        const keys = Object.values(s.Condition ?? {}).flatMap((byKey) => Object.keys(byKey));
+        expect(keys.filter((k) => CONFUSED_DEPUTY_KEYS.includes(k)).length).toBeGreaterThan(0);
+        // A trust policy grants the assume and nothing more.
+        expect(list(s.Action)).toEqual(["sts:AssumeRole"]);
+        expect(s.Resource).toBeUndefined();
+      }
+    });
+  });
+
+  it("trust policies are recognised as such (the check above is not vacuous)", () => {
+    const trustBuilders = cases
+      .filter(([, , build]) => wire(build()).Statement.some((s) => list(s.Action).includes("sts:AssumeRole")))
+      .map(([b]) => b);
+    expect(trustBuilders.sort()).toEqual([
+      "destinationTrustPolicy",
+      "firehoseTrustPolicy",
+      "flowLogsTrustPolicy",
+      "lambdaTrustPolicy",
+    ]);
+  });
+});
+
+describe("destination access policy size vs the 5,120-byte CloudWatch Logs limit", () => {
+  const LIMIT = 5120;
+  const accounts = (n: number) => Array.from({ length: n }, (_, i) => String(100_000_000_000 + i * 7919));
+  /** Bytes of the access policy as the program sends it (`JSON.stringify`, no whitespace). */
+  const size = (n: number) =>
+    Buffer.byteLength(JSON.stringify(policies.destinationAccessPolicy(DESTINATION, accounts(n))));
+
+  it("grows by 15 bytes per account (12 digits, two quotes, a comma)", () => {
+    expect(size(1)).toBe(258);
+    expect(size(2) - size(1)).toBe(15);
+    expect(size(101) - size(100)).toBe(15);
+  });
+
+  it("100 accounts fit, 400 do not; organization mode is needed beyond ~325", async ({ annotate }) => {
+    expect(size(100)).toBe(1743);
+    expect(size(100)).toBeLessThan(LIMIT);
+    expect(size(300)).toBe(4743);
+    expect(size(300)).toBeLessThan(LIMIT);
+    expect(size(400)).toBe(6243);
+    expect(size(400)).toBeGreaterThan(LIMIT);
+
+    let max = 0;
+    while (size(max + 1) <= LIMIT) max++;
+    // With this destination ARN (`central-logging-prod` in ap-northeast-1); a longer name costs a few.
+    expect(max).toBe(325);
+    await annotate(
+      `destination access policy: 100 accounts = ${size(100)} B, 300 = ${size(300)} B, 400 = ${size(400)} B; ` +
+        `limit ${LIMIT} B reached after ${max} accounts — beyond that use aws:PrincipalOrgID`,
+    );
+  });
+});
