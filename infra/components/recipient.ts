@@ -52,6 +52,7 @@ export class Recipient extends pulumi.ComponentResource {
         {
           name: plan.stream.name,
           retentionPeriod: retentionHours,
+          // The AWS-managed key: producers (CloudWatch Logs) and readers (Firehose) need no KMS grant.
           encryptionType: "KMS",
           kmsKeyId: "alias/aws/kinesis",
           ...(shardCount === undefined
