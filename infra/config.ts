@@ -89,6 +89,13 @@ const SourceSchema = z.strictObject({
   flowLogs: z.array(FlowLogSchema).default([]),
 });
 
+const LifecycleSchema = z.strictObject({
+  infrequentAccessDays: int(30, 36500).default(30),
+  glacierDays: int(1, 36500).default(365),
+  expireDays: int(1, 36500).default(1095),
+  noncurrentVersionExpireDays: int(1, 36500).default(30),
+});
+
 const RecipientSchema = z.strictObject({
   accountId,
   roleArn: roleArn.optional(),
@@ -99,14 +106,7 @@ const RecipientSchema = z.strictObject({
   transport: z.enum(["kinesis", "firehose"], { error: "must be 'kinesis' or 'firehose'" }).default("kinesis"),
   /** Globally unique; default `<namePrefix>-archive-<accountId>-<bucketRegion>`. */
   bucketName: z.string().optional(),
-  lifecycle: z
-    .strictObject({
-      infrequentAccessDays: int(30, 36500).default(30),
-      glacierDays: int(1, 36500).default(365),
-      expireDays: int(1, 36500).default(1095),
-      noncurrentVersionExpireDays: int(1, 36500).default(30),
-    })
-    .prefault({}),
+  lifecycle: LifecycleSchema.prefault({}),
   stream: z
     .strictObject({
       /** Unset = on-demand capacity; a number = provisioned with that many shards. */
@@ -218,18 +218,28 @@ export function parseSettings(raw: RawConfig, stack: string): ParseResult {
     if (resolved) sources.push(resolved);
   });
 
-  if (!result.success || errors.length > 0) return { ok: false, errors: dedupe(errors) };
+  // The recipient's cross-field rules run whenever the recipient itself is well-formed, so their
+  // problems are reported together with those of other keys (not only once everything else is fixed).
+  const namePrefix = stackPrefix(raw, stack);
+  const parsedRecipient = RecipientSchema.safeParse(input.recipient);
+  let recipient: RecipientSettings | undefined;
+  if (parsedRecipient.success) {
+    const r = parsedRecipient.data;
+    const bucketRegion = r.bucketRegion ?? r.region;
+    recipient = {
+      ...r,
+      bucketRegion,
+      bucketName: r.bucketName ?? `${namePrefix}-archive-${r.accountId}-${bucketRegion}`,
+    };
+    errors.push(...checkRecipient(recipient, raw, sources));
+  } else if (isRecord(input.recipient)) {
+    // Another recipient key is broken: the lifecycle order is still checked on its own.
+    const lifecycle = LifecycleSchema.safeParse(input.recipient.lifecycle ?? {});
+    if (lifecycle.success) errors.push(...checkLifecycle(lifecycle.data, raw));
+  }
 
-  const namePrefix = result.data.namePrefix ?? defaultPrefix(stack);
-  const r = result.data.recipient;
-  const bucketRegion = r.bucketRegion ?? r.region;
-  const recipient: RecipientSettings = {
-    ...r,
-    bucketRegion,
-    bucketName: r.bucketName ?? `${namePrefix}-archive-${r.accountId}-${bucketRegion}`,
-  };
-  const recipientErrors = checkRecipient(recipient, raw, sources);
-  if (recipientErrors.length > 0) return { ok: false, errors: recipientErrors };
+  if (!result.success || recipient === undefined || errors.length > 0)
+    return { ok: false, errors: dedupe(errors) };
   return { ok: true, settings: { stack, namePrefix, recipient, sources } };
 }
 
@@ -365,7 +375,10 @@ function resolveSource(
       fail(at("flowLogs", i, "logGroup"), `is already created by flowLogs[${sameGroup}] in ${r}`);
     vpcs.set(`${r}/${f.vpcId}`, i);
     groups.set(`${r}/${flowLog.logGroup}`, i);
-    if (f.forward) countFilter(at("flowLogs", i, "logGroup"), r, flowLog.logGroup, flowLog.filterName);
+    // A duplicate flow log is reported once, as such: its filter would only repeat the first one's.
+    const duplicate = sameVpc !== undefined || sameGroup !== undefined;
+    if (f.forward && !duplicate)
+      countFilter(at("flowLogs", i, "logGroup"), r, flowLog.logGroup, flowLog.filterName);
     flowLogs.push(flowLog);
   });
 
@@ -394,15 +407,7 @@ function checkRecipient(recipient: RecipientSettings, raw: RawConfig, sources: S
   }
   if (recipient.roleArn && ROLE_ARN.exec(recipient.roleArn)?.[1] !== recipient.accountId)
     fail(["recipient", "roleArn"], `is not a role in account ${recipient.accountId}`);
-  const { infrequentAccessDays, glacierDays, expireDays } = recipient.lifecycle;
-  // S3 keeps objects in STANDARD_IA at least 30 days before a transition to GLACIER is allowed.
-  if (glacierDays < infrequentAccessDays + 30)
-    fail(
-      ["recipient", "lifecycle", "glacierDays"],
-      `must be at least 30 days after infrequentAccessDays (${infrequentAccessDays})`,
-    );
-  if (expireDays <= glacierDays)
-    fail(["recipient", "lifecycle", "expireDays"], `must be later than glacierDays (${glacierDays})`);
+  errors.push(...checkLifecycle(recipient.lifecycle, raw));
   // The same account may be recipient and source; it is deployed with one role.
   const asSource = sources.find((s) => s.accountId === recipient.accountId);
   if (asSource && asSource.roleArn !== recipient.roleArn) {
@@ -411,6 +416,31 @@ function checkRecipient(recipient: RecipientSettings, raw: RawConfig, sources: S
       `differs from the roleArn of the same account in sources (${asSource.roleArn ?? "none"}); one account is deployed with one role`,
     );
   }
+  return errors;
+}
+
+function checkLifecycle(lifecycle: RecipientSettings["lifecycle"], raw: RawConfig): string[] {
+  const errors: string[] = [];
+  // A key left out is named by its default value, so every line names the value in force.
+  const fail = (key: string, message: string, effective: number) => {
+    const path = ["recipient", "lifecycle", key];
+    const given = valueAt(raw, path);
+    errors.push(
+      given === undefined
+        ? `${formatPath(path)}: ${effective} (default) ${message}`
+        : formatMessage(path, given, message),
+    );
+  };
+  const { infrequentAccessDays, glacierDays, expireDays } = lifecycle;
+  // S3 keeps objects in STANDARD_IA at least 30 days before a transition to GLACIER is allowed.
+  if (glacierDays < infrequentAccessDays + 30)
+    fail(
+      "glacierDays",
+      `must be at least 30 days after infrequentAccessDays (${infrequentAccessDays})`,
+      glacierDays,
+    );
+  if (expireDays <= glacierDays)
+    fail("expireDays", `must be later than glacierDays (${glacierDays})`, expireDays);
   return errors;
 }
 
