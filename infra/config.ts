@@ -23,10 +23,22 @@ export const MAX_FILTERS_PER_LOG_GROUP = 2;
 
 const ROLE_ARN = /^arn:aws:iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
 
-const accountId = z
-  .string()
-  .regex(/^\d{12}$/, { error: "is not a 12-digit AWS account id" })
-  .describe("12-digit AWS account id, quoted");
+/**
+ * `pulumi config set --path 'sources[3].accountId' 444444444444` stores a number: accepted while it
+ * still has 12 digits. One that lost its leading zeros is refused with a hint to quote it.
+ */
+const accountId = z.preprocess(
+  (v) => (isTwelveDigitNumber(v) ? String(v) : v),
+  z.string().regex(/^\d{12}$/, { error: "is not a 12-digit AWS account id" }),
+);
+
+function isTwelveDigitNumber(v: unknown): v is number {
+  return typeof v === "number" && Number.isInteger(v) && v >= 100_000_000_000 && v <= 999_999_999_999;
+}
+
+/** Physical names are `<namePrefix>-...`: IAM role names (64) and S3 names (lowercase) bound it. */
+const NAME_PREFIX = /^[a-z][a-z0-9-]{0,37}[a-z0-9]$/;
+const NAME_PREFIX_RULE = "2-39 lowercase letters, digits and hyphens, starting with a letter";
 
 const region = z.string().refine((v: string): boolean => isAwsRegion(v), { error: "is not an AWS region" });
 
@@ -84,7 +96,13 @@ const SourceSchema = z.strictObject({
   regions: z
     .array(region)
     .min(1, { error: "must list at least one region" })
-    .refine((r) => new Set(r).size === r.length, { error: "lists a region twice" }),
+    .superRefine((regions, ctx) => {
+      regions.forEach((r, i) => {
+        const first = regions.indexOf(r);
+        if (first !== i)
+          ctx.addIssue({ code: "custom", path: [i], message: `is listed twice (also regions[${first}])` });
+      });
+    }),
   subscriptions: z.array(SubscriptionSchema).default([]),
   flowLogs: z.array(FlowLogSchema).default([]),
 });
@@ -126,17 +144,46 @@ type SourceInput = z.output<typeof SourceSchema>;
 
 const RootSchema = z
   .strictObject({
-    namePrefix: z.string().optional(),
+    namePrefix: z
+      .string()
+      .regex(NAME_PREFIX, { error: `must be ${NAME_PREFIX_RULE}` })
+      .optional(),
     recipient: RecipientSchema,
     sources: z.array(z.unknown()).default([]),
   })
   .superRefine(checkAcrossEntries, { when: () => true });
 
-/** Raw config as read from the stack: each key of the `central-logging` namespace. */
+/** Raw config as read from the stack: each key of the `central-logging` namespace, unprefixed. */
 export interface RawConfig {
   namePrefix?: unknown;
   recipient?: unknown;
   sources?: unknown;
+  /** Any other key is refused as unknown (a typo such as `central-logging:source`). */
+  [key: string]: unknown;
+}
+
+/**
+ * The `central-logging:*` entries of a stack's config (as `pulumi.runtime.allConfig()` or a
+ * stack file gives them), unprefixed; JSON text is parsed, plain strings are kept as they are.
+ */
+export function rawConfigFrom(entries: Record<string, unknown>): RawConfig {
+  const prefix = `${PROJECT}:`;
+  const raw: RawConfig = {};
+  for (const [key, value] of Object.entries(entries)) {
+    if (!key.startsWith(prefix)) continue;
+    raw[key.slice(prefix.length)] = typeof value === "string" ? parseJsonOrText(value) : value;
+  }
+  return raw;
+}
+
+/** Pulumi stores maps and lists as JSON text and strings as they are ("true" stays a string). */
+function parseJsonOrText(text: string): unknown {
+  if (!/^\s*[[{]/.test(text)) return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 export type Transport = "kinesis" | "firehose";
@@ -221,6 +268,11 @@ export function parseSettings(raw: RawConfig, stack: string): ParseResult {
   // The recipient's cross-field rules run whenever the recipient itself is well-formed, so their
   // problems are reported together with those of other keys (not only once everything else is fixed).
   const namePrefix = stackPrefix(raw, stack);
+  if (raw.namePrefix === undefined && !NAME_PREFIX.test(namePrefix)) {
+    errors.push(
+      `namePrefix: the default '${namePrefix}' (from the stack name) must be ${NAME_PREFIX_RULE}; set central-logging:namePrefix`,
+    );
+  }
   const parsedRecipient = RecipientSchema.safeParse(input.recipient);
   let recipient: RecipientSettings | undefined;
   if (parsedRecipient.success) {
@@ -231,7 +283,7 @@ export function parseSettings(raw: RawConfig, stack: string): ParseResult {
       bucketRegion,
       bucketName: r.bucketName ?? `${namePrefix}-archive-${r.accountId}-${bucketRegion}`,
     };
-    errors.push(...checkRecipient(recipient, raw, sources));
+    errors.push(...checkRecipient(recipient, raw, sources, NAME_PREFIX.test(namePrefix)));
   } else if (isRecord(input.recipient)) {
     // Another recipient key is broken: the lifecycle order is still checked on its own.
     const lifecycle = LifecycleSchema.safeParse(input.recipient.lifecycle ?? {});
@@ -256,26 +308,9 @@ export class ConfigError extends pulumi.RunError {
 
 /** Reads `central-logging:*` from the current stack and validates it, or throws `ConfigError`. */
 export function loadSettings(): Settings {
-  const config = new pulumi.Config(PROJECT);
-  const raw: RawConfig = {
-    namePrefix: readKey(config, "namePrefix"),
-    recipient: readKey(config, "recipient"),
-    sources: readKey(config, "sources"),
-  };
-  const result = parseSettings(raw, pulumi.getStack());
+  const result = parseSettings(rawConfigFrom(pulumi.runtime.allConfig()), pulumi.getStack());
   if (!result.ok) throw new ConfigError(result.errors);
   return result.settings;
-}
-
-function readKey(config: pulumi.Config, key: string): unknown {
-  const text = config.get(key);
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    // Plain strings (e.g. namePrefix) are stored unquoted.
-    return text;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -285,7 +320,8 @@ function checkAcrossEntries(value: unknown, ctx: z.RefinementCtx): void {
   const sources = isRecord(value) && Array.isArray(value.sources) ? value.sources : [];
   const firstSeen = new Map<string, number>();
   sources.forEach((s, index) => {
-    const id = isRecord(s) ? s.accountId : undefined;
+    const raw = isRecord(s) ? s.accountId : undefined;
+    const id = isTwelveDigitNumber(raw) ? String(raw) : raw;
     if (typeof id !== "string") return;
     const first = firstSeen.get(id);
     if (first === undefined) firstSeen.set(id, index);
@@ -392,12 +428,18 @@ function resolveSource(
   };
 }
 
-function checkRecipient(recipient: RecipientSettings, raw: RawConfig, sources: SourceSettings[]): string[] {
+function checkRecipient(
+  recipient: RecipientSettings,
+  raw: RawConfig,
+  sources: SourceSettings[],
+  /** A bad prefix is reported once, on namePrefix, not again through the default bucket name. */
+  prefixOk: boolean,
+): string[] {
   const errors: string[] = [];
   const fail = (path: (string | number)[], message: string) =>
     errors.push(formatMessage(path, valueAt(raw, path), message));
   const explicitBucket = isRecord(raw.recipient) && raw.recipient.bucketName !== undefined;
-  if (!isBucketName(recipient.bucketName)) {
+  if (!isBucketName(recipient.bucketName) && (explicitBucket || prefixOk)) {
     if (explicitBucket)
       fail(["recipient", "bucketName"], "is not a valid S3 bucket name (3-63 of a-z 0-9 . -)");
     else
@@ -405,6 +447,8 @@ function checkRecipient(recipient: RecipientSettings, raw: RawConfig, sources: S
         `recipient.bucketName: the default '${recipient.bucketName}' is not a valid S3 bucket name; set recipient.bucketName or a shorter namePrefix`,
       );
   }
+  if (recipient.transport === "firehose" && isRecord(raw.recipient) && raw.recipient.stream !== undefined)
+    fail(["recipient", "stream"], "only applies with transport: kinesis (there is no stream with firehose)");
   if (recipient.roleArn && ROLE_ARN.exec(recipient.roleArn)?.[1] !== recipient.accountId)
     fail(["recipient", "roleArn"], `is not a role in account ${recipient.accountId}`);
   errors.push(...checkLifecycle(recipient.lifecycle, raw));
@@ -459,7 +503,10 @@ function isBucketName(name: string): boolean {
   return (
     /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name) &&
     !name.includes("..") &&
-    !/^\d+\.\d+\.\d+\.\d+$/.test(name)
+    !/^\d+\.\d+\.\d+\.\d+$/.test(name) &&
+    // Prefixes and suffixes S3 reserves for its own features.
+    !/^(xn--|sthree-|amzn-s3-demo-)/.test(name) &&
+    !/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name)
   );
 }
 
@@ -485,8 +532,14 @@ function article(expected: string): string {
 function formatIssue(issue: z.core.$ZodIssue, input: unknown): string[] {
   const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
   if (issue.code === "unrecognized_keys") {
+    // At the top level the key is a whole stack-config key: name it with its namespace.
+    const known = path.length === 0 ? " (known: namePrefix, recipient, sources)" : "";
     return issue.keys.map((key) =>
-      formatMessage([...path, key], valueAt(input, [...path, key]), "is not a known key"),
+      formatMessage(
+        [...path, path.length === 0 ? `${PROJECT}:${key}` : key],
+        valueAt(input, [...path, key]),
+        `is not a known key${known}`,
+      ),
     );
   }
   return [formatMessage(path, valueAt(input, path), issue.message)];

@@ -37,7 +37,7 @@ export interface DestinationPlan {
 export type RouteOrigin = "subscription" | "flowLog";
 
 export interface RoutePlan {
-  /** Stable identity: `<account>/<region>/<logGroup>/<filterName>`. */
+  /** Stable identity: `<account>/<region>/<logGroup>:<filterName>` (neither name may hold a ':'). */
   key: string;
   origin: RouteOrigin;
   accountId: string;
@@ -118,7 +118,7 @@ export function planRouting(settings: Settings): RoutingPlan {
 
   const sources: SourcePlan[] = settings.sources.map((source) => {
     const routes: RoutePlan[] = source.subscriptions.map((s) => ({
-      key: `${source.accountId}/${s.region}/${s.logGroup}/${s.filterName}`,
+      key: `${source.accountId}/${s.region}/${s.logGroup}:${s.filterName}`,
       origin: "subscription",
       accountId: source.accountId,
       region: s.region,
@@ -137,7 +137,7 @@ export function planRouting(settings: Settings): RoutingPlan {
     for (const f of flowLogs) {
       if (!f.forward) continue;
       routes.push({
-        key: `${source.accountId}/${f.region}/${f.logGroup}/${f.filterName}`,
+        key: `${source.accountId}/${f.region}/${f.logGroup}:${f.filterName}`,
         origin: "flowLog",
         accountId: source.accountId,
         region: f.region,

@@ -5,7 +5,7 @@
  */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { parseSettings, type RawConfig } from "../infra/config";
+import { parseSettings, rawConfigFrom } from "../infra/config";
 import { formatPlan, placeResources } from "../infra/offline/report";
 import { runProgram } from "../infra/offline/run";
 import { readStackFile } from "../infra/offline/stackFile";
@@ -30,11 +30,7 @@ async function main(): Promise<number> {
     console.error(run.configError ? run.errors.join("\n") : `central-logging: ${run.errors.join("\n")}`);
     return 1;
   }
-  const raw: RawConfig = {
-    namePrefix: config["central-logging:namePrefix"],
-    recipient: config["central-logging:recipient"],
-    sources: config["central-logging:sources"],
-  };
+  const raw = rawConfigFrom(config);
   const parsed = parseSettings(raw, stack);
   if (!parsed.ok) throw new Error("the program accepted a config that parseSettings refuses");
   const plan = planRouting(parsed.settings);

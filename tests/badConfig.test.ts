@@ -11,15 +11,19 @@ let run: ProgramRun | ProgramFailure;
 beforeAll(async () => {
   run = await runProgram(
     "dev",
-    stackConfig({ accountId: "999999999999", region: "ap-northeast-1", transport: "kafka" }, [
-      { accountId: "111111111111", regions: ["ap-northeast-1"] },
-      { accountId: "222222222222", regions: ["us-east-9"] },
-      { accountId: "111111111111", regions: ["us-east-2"] },
-    ]),
+    stackConfig(
+      { accountId: "999999999999", region: "ap-northeast-1", transport: "kafka" },
+      [
+        { accountId: "111111111111", regions: ["ap-northeast-1"] },
+        { accountId: "222222222222", regions: ["us-east-9"] },
+        { accountId: "111111111111", regions: ["us-east-2"] },
+      ],
+      { "central-logging:namePrefx": "audit" },
+    ),
   );
 });
 
-describe("a stack config with three mistakes", () => {
+describe("a stack config with four mistakes", () => {
   it("is refused as a config error", () => {
     expect(run.ok).toBe(false);
     expect(run.ok === false && run.configError).toBe(true);
@@ -28,6 +32,7 @@ describe("a stack config with three mistakes", () => {
   it("reports every problem together, each naming key and value", () => {
     expect(run.ok === false ? [...run.errors].sort() : []).toEqual(
       [
+        "central-logging:namePrefx: 'audit' is not a known key (known: namePrefix, recipient, sources)",
         "recipient.transport: 'kafka' must be 'kinesis' or 'firehose'",
         "sources[1].regions[0]: 'us-east-9' is not an AWS region",
         "sources[2].accountId: '111111111111' is listed twice (also sources[0]); list each account once with all its regions",

@@ -161,7 +161,7 @@ describe("source account 111111111111", () => {
   it("subscribes the existing log group with the pattern kept exactly", () => {
     const filter = p.one(T.filter);
     expect(p.where(filter)).toBe(`${SOURCE}/${REGION}`);
-    expect(filter.name).toBe(`source-${SOURCE}-${REGION}-test-trail-central-logging-blog`);
+    expect(filter.name).toBe(`source-${SOURCE}-${REGION}-test-trail:central-logging-blog`);
     expect(input(filter, "logGroup")).toBe("test-trail");
     expect(input(filter, "filterPattern")).toBe("{$.userIdentity.type = tada}");
     expect(input(filter, "destinationArn")).toBe(DESTINATION_ARN);

@@ -9,6 +9,7 @@ import {
   type ParseResult,
   parseSettings,
   type RawConfig,
+  rawConfigFrom,
   type Settings,
 } from "../infra/config";
 
@@ -67,11 +68,7 @@ config:
 
 function fromStackYaml(text: string): RawConfig {
   const doc = parseYaml(text) as { config: Record<string, unknown> };
-  return {
-    namePrefix: doc.config["central-logging:namePrefix"],
-    recipient: doc.config["central-logging:recipient"],
-    sources: doc.config["central-logging:sources"],
-  };
+  return rawConfigFrom(doc.config);
 }
 
 describe("happy paths", () => {
@@ -204,7 +201,7 @@ describe("happy paths", () => {
       recipient: {
         ...RECIPIENT,
         roleArn: "arn:aws:iam::999999999999:role/path/Deployer",
-        transport: "firehose",
+        transport: "kinesis",
         bucketName: "my.archive-bucket",
         lifecycle: {
           infrequentAccessDays: 60,
@@ -232,7 +229,7 @@ describe("happy paths", () => {
     });
     expect(settings.recipient).toMatchObject({
       roleArn: "arn:aws:iam::999999999999:role/path/Deployer",
-      transport: "firehose",
+      transport: "kinesis",
       bucketName: "my.archive-bucket",
       lifecycle: {
         infrequentAccessDays: 60,
@@ -375,7 +372,7 @@ describe("account ids", () => {
     ]);
   });
 
-  it("asks to quote an account id given as a YAML number", () => {
+  it("accepts a 12-digit account id stored as a number (`pulumi config set --path` does that)", () => {
     const raw = fromStackYaml(`
 config:
   central-logging:recipient:
@@ -385,9 +382,29 @@ config:
     - accountId: 111111111111
       regions: [us-east-1]
 `);
-    expect(errors(raw)).toEqual([
-      "recipient.accountId: 999999999999 must be a string (quote it in YAML)",
-      "sources[0].accountId: 111111111111 must be a string (quote it in YAML)",
+    const settings = ok(raw);
+    expect(settings.recipient.accountId).toBe("999999999999");
+    expect(settings.sources[0]?.accountId).toBe("111111111111");
+  });
+
+  it("asks to quote a numeric account id that lost its leading zeros", () => {
+    const raw = fromStackYaml(`
+config:
+  central-logging:recipient:
+    accountId: 012345678901
+    region: ap-northeast-1
+`);
+    expect(errors(raw)).toEqual(["recipient.accountId: 12345678901 must be a string (quote it in YAML)"]);
+  });
+
+  it("still finds a duplicate account when one entry is numeric", () => {
+    expect(
+      errors({
+        recipient: RECIPIENT,
+        sources: [source({ accountId: "111111111111" }), source({ accountId: 111111111111 })],
+      }),
+    ).toEqual([
+      "sources[1].accountId: 111111111111 is listed twice (also sources[0]); list each account once with all its regions",
     ]);
   });
 
@@ -460,7 +477,7 @@ describe("regions", () => {
 
   it("rejects a region listed twice", () => {
     expect(sourceErrors(source({ regions: ["us-east-1", "us-west-2", "us-east-1"] }))).toEqual([
-      'sources[0].regions: ["us-east-1","us-west-2","us-east-1"] lists a region twice',
+      "sources[0].regions[2]: 'us-east-1' is listed twice (also regions[0])",
     ]);
   });
 
@@ -548,9 +565,47 @@ describe("recipient", () => {
     ).toBe("org-archive");
   });
 
-  it("rejects a default bucket name made invalid by an upper-case namePrefix", () => {
+  it("rejects an upper-case namePrefix (physical names must be lowercase for S3)", () => {
     expect(errors({ namePrefix: "Audit", recipient: RECIPIENT })).toEqual([
-      "recipient.bucketName: the default 'Audit-archive-999999999999-ap-northeast-1' is not a valid S3 bucket name; set recipient.bucketName or a shorter namePrefix",
+      "namePrefix: 'Audit' must be 2-39 lowercase letters, digits and hyphens, starting with a letter",
+    ]);
+  });
+
+  it("rejects a namePrefix too long for IAM role names", () => {
+    const prefix = "a".repeat(40);
+    expect(errors({ namePrefix: prefix, recipient: { ...RECIPIENT, bucketName: "my-archive" } })).toEqual([
+      `namePrefix: '${prefix}' must be 2-39 lowercase letters, digits and hyphens, starting with a letter`,
+    ]);
+  });
+
+  it("rejects a default namePrefix that a stack name makes unusable", () => {
+    expect(errors({ recipient: { ...RECIPIENT, bucketName: "my-archive" } }, "team_a.prod")).toEqual([
+      "namePrefix: the default 'central-logging-team_a.prod' (from the stack name) must be 2-39 lowercase letters, digits and hyphens, starting with a letter; set central-logging:namePrefix",
+    ]);
+  });
+
+  it("refuses an unknown top-level key, naming it with its namespace", () => {
+    expect(errors({ recipient: RECIPIENT, source: [] })).toEqual([
+      "central-logging:source: [] is not a known key (known: namePrefix, recipient, sources)",
+    ]);
+  });
+
+  it("refuses stream settings with the firehose transport", () => {
+    expect(recipientErrors({ transport: "firehose", stream: { shardCount: 2 } })).toEqual([
+      'recipient.stream: {"shardCount":2} only applies with transport: kinesis (there is no stream with firehose)',
+    ]);
+  });
+
+  it.each([
+    "xn--archive",
+    "sthree-archive",
+    "archive-s3alias",
+    "archive--ol-s3",
+    "archive.mrap",
+    "archive--x-s3",
+  ])("rejects the S3-reserved bucket name %s", (bucketName) => {
+    expect(recipientErrors({ bucketName })).toEqual([
+      `recipient.bucketName: '${bucketName}' is not a valid S3 bucket name (3-63 of a-z 0-9 . -)`,
     ]);
   });
 
@@ -1049,7 +1104,6 @@ describe("all problems are reported together", () => {
         firehose: { bufferSizeMiB: 0, bufferIntervalSeconds: 901 },
       }),
     ).toEqual([
-      "recipient.accountId: 999999999999 must be a string (quote it in YAML)",
       "recipient.region: 'tokyo' is not an AWS region",
       "recipient.bucketRegion: 'osaka' is not an AWS region",
       "recipient.stream.shardCount: 0 must be at least 1",

@@ -286,7 +286,7 @@ describe("routing plan properties", () => {
           expect(planned.regions).toEqual(source.regions);
           const expected = [
             ...source.subscriptions.map((s) => ({
-              key: `${source.accountId}/${s.region}/${s.logGroup}/${s.filterName}`,
+              key: `${source.accountId}/${s.region}/${s.logGroup}:${s.filterName}`,
               origin: "subscription",
               accountId: source.accountId,
               region: s.region,
@@ -297,7 +297,7 @@ describe("routing plan properties", () => {
             ...source.flowLogs
               .filter((f) => f.forward)
               .map((f) => ({
-                key: `${source.accountId}/${f.region}/${f.logGroup}/${f.filterName}`,
+                key: `${source.accountId}/${f.region}/${f.logGroup}:${f.filterName}`,
                 origin: "flowLog",
                 accountId: source.accountId,
                 region: f.region,
@@ -546,7 +546,7 @@ describe("knowledge-center setup (firehose, flow logs in us-east-2)", () => {
         regions: ["us-east-2"],
         routes: [
           {
-            key: "222222222222/us-east-2/vpc-flow-logs/central-logging-kc",
+            key: "222222222222/us-east-2/vpc-flow-logs:central-logging-kc",
             origin: "flowLog",
             accountId: "222222222222",
             region: "us-east-2",
@@ -629,7 +629,7 @@ describe("blog setup (kinesis, CloudTrail log group in ap-northeast-1)", () => {
   it("routes test-trail with its filter pattern to the ap-northeast-1 destination", () => {
     expect(allRoutes(plan)).toEqual([
       {
-        key: "111111111111/ap-northeast-1/test-trail/central-logging-blog",
+        key: "111111111111/ap-northeast-1/test-trail:central-logging-blog",
         origin: "subscription",
         accountId: "111111111111",
         region: "ap-northeast-1",
@@ -729,7 +729,7 @@ describe("concrete edge cases", () => {
     expect(plan.destinations.map((d) => d.region)).toEqual(["eu-west-1"]);
     expect(plan.placements).toContainEqual({ accountId: "111111111111", region: "us-west-2" });
     expect(plan.sources[0]!.flowLogs.map((f) => f.key)).toEqual(["111111111111/us-west-2/vpc-12345678"]);
-    expect(allRoutes(plan).map((r) => r.key)).toEqual(["111111111111/eu-west-1/a/central-logging-dev"]);
+    expect(allRoutes(plan).map((r) => r.key)).toEqual(["111111111111/eu-west-1/a:central-logging-dev"]);
   });
 
   it("no sources: no destinations, only the recipient's placements", () => {

@@ -81,9 +81,10 @@ export class SourceAccount extends pulumi.ComponentResource {
       const destination = args.destinations[route.region];
       if (!destination) throw new Error(`central-logging: no destination for ${route.key}`);
       const createdGroup = flowLogGroups.get(`${route.region}/${route.logGroup}`);
+      // ':' occurs in neither log group nor filter names, so no two filters share a name.
       this.filters.push(
         new aws.cloudwatch.LogSubscriptionFilter(
-          `${name}-${route.region}-${route.logGroup}-${route.filterName}`,
+          `${name}-${route.region}-${route.logGroup}:${route.filterName}`,
           {
             name: route.filterName,
             // An existing group is referenced by name only: it is never created or adopted.
