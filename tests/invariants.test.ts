@@ -6,7 +6,7 @@
 import { readdirSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readStackFile } from "../infra/offline/stackFile";
-import { type Policy, policyOf, type Registered, runStack } from "./support/program";
+import { list, type Policy, policyOf, type Registered, runStack } from "./support/program";
 
 let p: Registered;
 const prod = readStackFile("Pulumi.prod.yaml");
@@ -109,7 +109,7 @@ describe("policies", () => {
   it("grants no wildcard action and no wildcard resource", () => {
     for (const { name, doc } of documents()) {
       for (const s of doc.Statement.filter((x) => x.Effect === "Allow")) {
-        const actions = Array.isArray(s.Action) ? s.Action : [s.Action];
+        const actions = list(s.Action);
         expect(
           actions.filter((a) => a.includes("*")),
           name,

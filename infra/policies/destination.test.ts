@@ -1,31 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { actions, list, principalOf, wire } from "../../tests/support/policy";
 import { arn } from "../names";
 import { destinationAccessPolicy, destinationPermissions, destinationTrustPolicy } from "./destination";
-import type { PolicyDocument } from "./document";
-
-interface Statement {
-  Sid?: string;
-  Effect: "Allow" | "Deny";
-  Principal?: "*" | { AWS?: string | string[]; Service?: string | string[] };
-  Action?: string | string[];
-  NotAction?: string | string[];
-  Resource?: string | string[];
-  NotResource?: string | string[];
-  Condition?: Record<string, Record<string, string | string[]>>;
-}
-interface Doc {
-  Version: string;
-  Statement: Statement[];
-}
-
-/** What reaches AWS: the document as JSON text, read back. */
-const wire = (d: PolicyDocument): Doc => JSON.parse(JSON.stringify(d)) as Doc;
-const list = (v: string | string[] | undefined): string[] =>
-  v === undefined ? [] : ([] as string[]).concat(v);
-const actions = (doc: Doc) => doc.Statement.flatMap((s) => list(s.Action));
-const principalOf = (s: Statement, kind: "AWS" | "Service"): string[] =>
-  s.Principal === undefined || s.Principal === "*" ? [] : list(s.Principal[kind]);
 
 const RECIPIENT = "999999999999";
 const A = "111111111111";

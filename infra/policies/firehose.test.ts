@@ -1,29 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { actions, list, type Policy, wire } from "../../tests/support/policy";
 import { arn } from "../names";
-import type { PolicyDocument } from "./document";
 import { firehoseDeliveryPolicy, firehoseTrustPolicy } from "./firehose";
 
-interface Statement {
-  Sid?: string;
-  Effect: "Allow" | "Deny";
-  Principal?: "*" | { AWS?: string | string[]; Service?: string | string[] };
-  Action?: string | string[];
-  NotAction?: string | string[];
-  Resource?: string | string[];
-  NotResource?: string | string[];
-  Condition?: Record<string, Record<string, string | string[]>>;
-}
-interface Doc {
-  Version: string;
-  Statement: Statement[];
-}
-
-/** What reaches AWS: the document as JSON text, read back. */
-const wire = (d: PolicyDocument): Doc => JSON.parse(JSON.stringify(d)) as Doc;
-const list = (v: string | string[] | undefined): string[] =>
-  v === undefined ? [] : ([] as string[]).concat(v);
-const actions = (doc: Doc) => doc.Statement.flatMap((s) => list(s.Action));
-const resources = (doc: Doc) => doc.Statement.flatMap((s) => list(s.Resource));
+const resources = (doc: Policy) => doc.Statement.flatMap((s) => list(s.Resource));
 
 const ACCOUNT = "999999999999";
 const REGION = "ap-northeast-1";

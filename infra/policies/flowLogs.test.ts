@@ -1,27 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { list, wire } from "../../tests/support/policy";
 import { arn } from "../names";
-import type { PolicyDocument } from "./document";
 import { flowLogsPermissions, flowLogsTrustPolicy } from "./flowLogs";
-
-interface Statement {
-  Sid?: string;
-  Effect: "Allow" | "Deny";
-  Principal?: "*" | { AWS?: string | string[]; Service?: string | string[] };
-  Action?: string | string[];
-  NotAction?: string | string[];
-  Resource?: string | string[];
-  NotResource?: string | string[];
-  Condition?: Record<string, Record<string, string | string[]>>;
-}
-interface Doc {
-  Version: string;
-  Statement: Statement[];
-}
-
-/** What reaches AWS: the document as JSON text, read back. */
-const wire = (d: PolicyDocument): Doc => JSON.parse(JSON.stringify(d)) as Doc;
-const list = (v: string | string[] | undefined): string[] =>
-  v === undefined ? [] : ([] as string[]).concat(v);
 
 const ACCOUNT = "111111111111";
 

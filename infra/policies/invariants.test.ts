@@ -3,27 +3,9 @@
  * protection"), checked on the JSON that actually reaches AWS.
  */
 import { describe, expect, it } from "vitest";
+import { list, wire } from "../../tests/support/policy";
 import { arn } from "../names";
 import * as policies from "./index";
-
-interface Statement {
-  Sid?: string;
-  Effect: "Allow" | "Deny";
-  Principal?: "*" | { AWS?: string | string[]; Service?: string | string[] };
-  Action?: string | string[];
-  NotAction?: string | string[];
-  Resource?: string | string[];
-  NotResource?: string | string[];
-  Condition?: Record<string, Record<string, string | string[]>>;
-}
-interface Doc {
-  Version: string;
-  Statement: Statement[];
-}
-
-const wire = (d: policies.PolicyDocument): Doc => JSON.parse(JSON.stringify(d)) as Doc;
-const list = (v: string | string[] | undefined): string[] =>
-  v === undefined ? [] : ([] as string[]).concat(v);
 
 const RECIPIENT = "999999999999";
 const A = "111111111111";

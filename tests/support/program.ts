@@ -4,20 +4,10 @@
  */
 import type { ProviderRecord, ResourceRecord } from "../../infra/offline/mocks";
 import { type ProgramRun, runProgram, type StackConfig } from "../../infra/offline/run";
+import type { Policy } from "./policy";
 
-export interface Statement {
-  Sid?: string;
-  Effect: "Allow" | "Deny";
-  Principal?: "*" | { AWS?: string | string[]; Service?: string | string[] };
-  Action: string | string[];
-  Resource?: string | string[];
-  Condition?: Record<string, Record<string, string | string[]>>;
-}
-
-export interface Policy {
-  Version: string;
-  Statement: Statement[];
-}
+export type { Policy, Statement } from "./policy";
+export { list } from "./policy";
 
 export const T = {
   bucket: "aws:s3/bucket:Bucket",
@@ -97,9 +87,4 @@ export function policyOf(resource: ResourceRecord, key = "policy"): Policy {
   const text = resource.inputs[key];
   if (typeof text !== "string") throw new Error(`${resource.name}.${key} is not a JSON string`);
   return JSON.parse(text) as Policy;
-}
-
-export function list(value: string | string[] | undefined): string[] {
-  if (value === undefined) return [];
-  return Array.isArray(value) ? value : [value];
 }
