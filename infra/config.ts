@@ -148,7 +148,9 @@ const RootSchema = z
       .string()
       .regex(NAME_PREFIX, { error: `must be ${NAME_PREFIX_RULE}` })
       .optional(),
-    recipient: RecipientSchema,
+    // The recipient and each source are parsed on their own (below), so that one broken entry
+    // does not hide another's problems; here only their presence and shape matter.
+    recipient: z.unknown(),
     sources: z.array(z.unknown()).default([]),
   })
   .superRefine(checkAcrossEntries, { when: () => true });
@@ -244,36 +246,39 @@ export type ParseResult = { ok: true; settings: Settings } | { ok: false; errors
 /** Validates the raw stack config; pure, so every rule is unit-tested without Pulumi. */
 export function parseSettings(raw: RawConfig, stack: string): ParseResult {
   const input = { ...raw, sources: raw.sources ?? [] };
-  const result = RootSchema.safeParse(stripUndefined(input), { error: genericMessage });
   const errors: string[] = [];
-  if (!result.success) {
-    for (const issue of result.error.issues) errors.push(...formatIssue(issue, input));
-  }
+  const report = (issues: z.core.$ZodIssue[], at: (string | number)[] = []) => {
+    for (const issue of issues)
+      errors.push(...formatIssue({ ...issue, path: [...at, ...issue.path] }, input));
+  };
 
-  // Sources are parsed one by one so a broken entry does not hide the others' problems.
-  const sources: SourceSettings[] = [];
-  const rawSources = Array.isArray(input.sources) ? input.sources : [];
-  rawSources.forEach((rawSource, index) => {
-    const parsed = SourceSchema.safeParse(rawSource, { error: genericMessage });
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        errors.push(...formatIssue({ ...issue, path: ["sources", index, ...issue.path] }, input));
-      }
-      return;
-    }
-    const resolved = resolveSource(parsed.data, index, input, errors, stackPrefix(raw, stack));
-    if (resolved) sources.push(resolved);
-  });
+  // Reported in the order of the file: the recipient, then top-level keys and duplicate accounts.
+  const parsedRecipient = RecipientSchema.safeParse(input.recipient, { error: genericMessage });
+  if (!parsedRecipient.success) report(parsedRecipient.error.issues, ["recipient"]);
+  const root = RootSchema.safeParse(stripUndefined(input), { error: genericMessage });
+  if (!root.success) report(root.error.issues);
 
-  // The recipient's cross-field rules run whenever the recipient itself is well-formed, so their
-  // problems are reported together with those of other keys (not only once everything else is fixed).
   const namePrefix = stackPrefix(raw, stack);
   if (raw.namePrefix === undefined && !NAME_PREFIX.test(namePrefix)) {
     errors.push(
       `namePrefix: the default '${namePrefix}' (from the stack name) must be ${NAME_PREFIX_RULE}; set central-logging:namePrefix`,
     );
   }
-  const parsedRecipient = RecipientSchema.safeParse(input.recipient);
+
+  const sources: SourceSettings[] = [];
+  const rawSources = Array.isArray(input.sources) ? input.sources : [];
+  rawSources.forEach((rawSource, index) => {
+    const parsed = SourceSchema.safeParse(rawSource, { error: genericMessage });
+    if (!parsed.success) {
+      report(parsed.error.issues, ["sources", index]);
+      return;
+    }
+    const resolved = resolveSource(parsed.data, index, input, errors, namePrefix);
+    if (resolved) sources.push(resolved);
+  });
+
+  // The recipient's cross-field rules run whenever the recipient itself is well-formed, so their
+  // problems are reported together with those of other keys (not only once everything else is fixed).
   let recipient: RecipientSettings | undefined;
   if (parsedRecipient.success) {
     const r = parsedRecipient.data;
@@ -290,7 +295,7 @@ export function parseSettings(raw: RawConfig, stack: string): ParseResult {
     if (lifecycle.success) errors.push(...checkLifecycle(lifecycle.data, raw));
   }
 
-  if (!result.success || recipient === undefined || errors.length > 0)
+  if (!root.success || recipient === undefined || errors.length > 0)
     return { ok: false, errors: dedupe(errors) };
   return { ok: true, settings: { stack, namePrefix, recipient, sources } };
 }
