@@ -90,6 +90,71 @@ const FlowLogSchema = z.strictObject({
   filterName: filterName.optional(),
 });
 
+/** Alarm and resource names: they end up in metric, alarm and logical resource names. */
+const kebabName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { error: "must be 1-63 lowercase letters, digits and hyphens" });
+
+const CloudTrailSchema = z.strictObject({
+  /** Where the multi-region trail and its log group live; optional when the account has one region. */
+  region: region.optional(),
+  /** Trail name; default the stack's name prefix. */
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9][\w.-]{2,127}$/, { error: "is not a valid trail name (3-128 of A-Z a-z 0-9 . _ -)" })
+    .optional(),
+  logGroup: logGroupName.default("CloudTrail/DefaultLogGroup"),
+  retentionDays: retentionDays.default(7),
+  /** An SNS topic in the account that CloudTrail notifies on every log file delivery. */
+  snsTopic: z.boolean().default(false),
+  /** Forward the trail's log group to the recipient like any other (counts towards two filters). */
+  forward: z
+    .strictObject({ filterPattern: filterPattern.default(""), filterName: filterName.optional() })
+    .optional(),
+});
+
+const ComparisonOperator = z.enum(
+  [
+    "GreaterThanOrEqualToThreshold",
+    "GreaterThanThreshold",
+    "LessThanThreshold",
+    "LessThanOrEqualToThreshold",
+  ],
+  {
+    error:
+      "must be GreaterThanOrEqualToThreshold, GreaterThanThreshold, LessThanThreshold or LessThanOrEqualToThreshold",
+  },
+);
+
+const AlarmSchema = z.strictObject({
+  name: kebabName,
+  filterPattern: filterPattern.refine((p) => p.trim() !== "", {
+    error: "must not be empty: an alarm on every event is noise",
+  }),
+  threshold: z.number().min(0, { error: "must be at least 0" }).default(1),
+  /** Seconds: 10, 30 or a multiple of 60 (CloudWatch's rule for standard metrics). */
+  periodSeconds: int(10, 86400)
+    .refine((p) => p === 10 || p === 30 || p % 60 === 0, { error: "must be 10, 30 or a multiple of 60" })
+    .default(300),
+  evaluationPeriods: int(1, 1440).default(1),
+  comparisonOperator: ComparisonOperator.default("GreaterThanOrEqualToThreshold"),
+  description: z.string().max(1024).optional(),
+});
+
+const NotificationsSchema = z.strictObject({
+  emails: z
+    .array(z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { error: "is not an e-mail address" }))
+    .default([]),
+  httpsEndpoints: z
+    .array(z.string().regex(/^https:\/\/\S+$/, { error: "is not an https:// URL" }))
+    .default([]),
+  sqsQueueArns: z
+    .array(
+      z.string().regex(/^arn:aws:sqs:[a-z0-9-]+:\d{12}:[\w-]{1,80}$/, { error: "is not an SQS queue ARN" }),
+    )
+    .default([]),
+});
+
 const SourceSchema = z.strictObject({
   accountId,
   roleArn: roleArn.optional(),
@@ -105,6 +170,13 @@ const SourceSchema = z.strictObject({
     }),
   subscriptions: z.array(SubscriptionSchema).default([]),
   flowLogs: z.array(FlowLogSchema).default([]),
+  cloudTrail: CloudTrailSchema.optional(),
+  /** Metric filters with alarms on the trail's log group. */
+  alarms: z.array(AlarmSchema).default([]),
+  /** The CIS AWS Foundations Benchmark monitoring set (4.1-4.15) on the trail's log group. */
+  cisAlarms: z.boolean().default(false),
+  /** Who the alarm topic notifies; alarms need at least one subscriber. */
+  alarmNotifications: NotificationsSchema.prefault({}),
 });
 
 const LifecycleSchema = z.strictObject({
@@ -208,12 +280,43 @@ export interface FlowLog {
   filterName: string;
 }
 
+export interface CloudTrailSettings {
+  region: string;
+  name: string;
+  logGroup: string;
+  retentionDays: number;
+  snsTopic: boolean;
+  forward?: { filterPattern: string; filterName: string };
+}
+
+export type AlarmComparison = z.output<typeof ComparisonOperator>;
+
+export interface AlarmSettings {
+  name: string;
+  filterPattern: string;
+  threshold: number;
+  periodSeconds: number;
+  evaluationPeriods: number;
+  comparisonOperator: AlarmComparison;
+  description?: string;
+}
+
+export interface AlarmNotifications {
+  emails: string[];
+  httpsEndpoints: string[];
+  sqsQueueArns: string[];
+}
+
 export interface SourceSettings {
   accountId: string;
   roleArn?: string;
   regions: string[];
   subscriptions: Subscription[];
   flowLogs: FlowLog[];
+  cloudTrail?: CloudTrailSettings;
+  alarms: AlarmSettings[];
+  cisAlarms: boolean;
+  alarmNotifications: AlarmNotifications;
 }
 
 export interface RecipientSettings {
@@ -423,6 +526,49 @@ function resolveSource(
     flowLogs.push(flowLog);
   });
 
+  // The trail: its region, its log group (which may be forwarded, counting towards two filters).
+  let cloudTrail: CloudTrailSettings | undefined;
+  if (source.cloudTrail) {
+    const t = source.cloudTrail;
+    const r = pickRegion(t.region, at("cloudTrail"));
+    if (r) {
+      const sameGroup = groups.get(`${r}/${t.logGroup}`);
+      if (sameGroup !== undefined)
+        fail(at("cloudTrail", "logGroup"), `is already created by flowLogs[${sameGroup}] in ${r}`);
+      const forward = t.forward ? { ...t.forward, filterName: t.forward.filterName ?? prefix } : undefined;
+      if (forward) countFilter(at("cloudTrail", "forward"), r, t.logGroup, forward.filterName);
+      cloudTrail = {
+        region: r,
+        name: t.name ?? prefix,
+        logGroup: t.logGroup,
+        retentionDays: t.retentionDays,
+        snsTopic: t.snsTopic,
+        ...(forward ? { forward } : {}),
+      };
+    }
+  }
+
+  // Alarms watch the trail's log group; an alarm nobody receives is worth nothing (and Security
+  // Hub fails the CIS controls unless the topic has a subscriber).
+  const alarmed = source.alarms.length > 0 || source.cisAlarms;
+  if (alarmed && !source.cloudTrail)
+    fail(
+      at(source.cisAlarms ? "cisAlarms" : "alarms"),
+      "needs cloudTrail: alarms watch the trail's log group",
+    );
+  const n = source.alarmNotifications;
+  if (alarmed && n.emails.length + n.httpsEndpoints.length + n.sqsQueueArns.length === 0)
+    fail(
+      at("alarmNotifications"),
+      "needs at least one subscriber (emails, httpsEndpoints or sqsQueueArns) for the alarm topic",
+    );
+  const alarmNames = new Map<string, number>();
+  source.alarms.forEach((a, i) => {
+    const first = alarmNames.get(a.name);
+    if (first !== undefined) fail(at("alarms", i, "name"), `is used twice (also alarms[${first}])`);
+    else alarmNames.set(a.name, i);
+  });
+
   if (errors.length > before) return undefined;
   return {
     accountId: source.accountId,
@@ -430,6 +576,10 @@ function resolveSource(
     regions: source.regions,
     subscriptions,
     flowLogs,
+    ...(cloudTrail ? { cloudTrail } : {}),
+    alarms: source.alarms,
+    cisAlarms: source.cisAlarms,
+    alarmNotifications: source.alarmNotifications,
   };
 }
 

@@ -17,6 +17,9 @@ export const arn = {
   logsIn: (region: string, account: string) => `arn:aws:logs:${region}:${account}:*`,
   lambda: (region: string, account: string, name: string) =>
     `arn:aws:lambda:${region}:${account}:function:${name}`,
+  trail: (region: string, account: string, name: string) =>
+    `arn:aws:cloudtrail:${region}:${account}:trail/${name}`,
+  topic: (region: string, account: string, name: string) => `arn:aws:sns:${region}:${account}:${name}`,
 } as const;
 
 /** The regional service principal CloudWatch Logs uses when it assumes a destination role. */

@@ -24,6 +24,7 @@ export async function program(): Promise<Record<string, unknown>> {
   const recipient = new Recipient("recipient", {
     plan: r,
     destinations: plan.destinations,
+    trails: plan.trails,
     settings: settings.recipient,
     providers: registry.forAccount(r.accountId, [
       r.homeRegion,
@@ -41,6 +42,8 @@ export async function program(): Promise<Record<string, unknown>> {
       plan: source,
       destinations,
       providers: registry.forAccount(source.accountId, source.regions),
+      archive: { bucketName: recipient.archive.bucketName, policy: recipient.archive.policy },
+      namePrefix: settings.namePrefix,
     });
   }
 

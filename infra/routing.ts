@@ -6,7 +6,7 @@
  * Every key and name here derives from account ids, regions and configured names — never from a
  * list position — so adding or reordering sources cannot rename (and so replace) anything.
  */
-import type { FlowLog, Settings, Transport } from "./config";
+import type { AlarmNotifications, AlarmSettings, FlowLog, Settings, Transport } from "./config";
 import { arn } from "./names";
 
 export interface RecipientPlan {
@@ -34,7 +34,7 @@ export interface DestinationPlan {
   senderAccountIds: string[];
 }
 
-export type RouteOrigin = "subscription" | "flowLog";
+export type RouteOrigin = "subscription" | "flowLog" | "cloudTrail";
 
 export interface RoutePlan {
   /** Stable identity: `<account>/<region>/<logGroup>:<filterName>` (neither name may hold a ':'). */
@@ -55,11 +55,39 @@ export interface FlowLogPlan extends FlowLog {
   logGroupArn: string;
 }
 
+/** A multi-region trail of one account, delivering to the archive and to a log group. */
+export interface TrailPlan {
+  accountId: string;
+  region: string;
+  name: string;
+  arn: string;
+  logGroup: string;
+  logGroupArn: string;
+  retentionDays: number;
+  /** Role CloudTrail assumes to write the log group. */
+  roleName: string;
+  roleArn: string;
+  /** Where in the archive bucket its files land: `AWSLogs/<account>/`. */
+  bucketPrefix: string;
+  snsTopic?: { name: string; arn: string };
+}
+
+export interface AlarmsPlan {
+  region: string;
+  logGroup: string;
+  topic: { name: string; arn: string };
+  custom: AlarmSettings[];
+  cis: boolean;
+  notifications: AlarmNotifications;
+}
+
 export interface SourcePlan {
   accountId: string;
   regions: string[];
   routes: RoutePlan[];
   flowLogs: FlowLogPlan[];
+  cloudTrail?: TrailPlan;
+  alarms?: AlarmsPlan;
 }
 
 export interface RoutingPlan {
@@ -70,6 +98,8 @@ export interface RoutingPlan {
   sources: SourcePlan[];
   /** Every (account, region) that needs a provider, sorted. */
   placements: { accountId: string; region: string }[];
+  /** Trails the archive bucket admits, each under its own account's prefix; sorted by account. */
+  trails: TrailPlan[];
 }
 
 export function planRecipient(settings: Settings): RecipientPlan {
@@ -148,7 +178,61 @@ export function planRouting(settings: Settings): RoutingPlan {
         destinationArn: destinationArn(f.region),
       });
     }
-    return { accountId: source.accountId, regions: [...source.regions], routes, flowLogs };
+    const t = source.cloudTrail;
+    const cloudTrail: TrailPlan | undefined = t && {
+      accountId: source.accountId,
+      region: t.region,
+      name: t.name,
+      arn: arn.trail(t.region, source.accountId, t.name),
+      logGroup: t.logGroup,
+      logGroupArn: arn.logGroup(t.region, source.accountId, t.logGroup),
+      retentionDays: t.retentionDays,
+      roleName: `${settings.namePrefix}-cloudtrail-logs`,
+      roleArn: arn.role(source.accountId, `${settings.namePrefix}-cloudtrail-logs`),
+      bucketPrefix: `AWSLogs/${source.accountId}/`,
+      ...(t.snsTopic
+        ? {
+            snsTopic: {
+              name: `${settings.namePrefix}-cloudtrail`,
+              arn: arn.topic(t.region, source.accountId, `${settings.namePrefix}-cloudtrail`),
+            },
+          }
+        : {}),
+    };
+    if (t?.forward) {
+      routes.push({
+        key: `${source.accountId}/${t.region}/${t.logGroup}:${t.forward.filterName}`,
+        origin: "cloudTrail",
+        accountId: source.accountId,
+        region: t.region,
+        logGroup: t.logGroup,
+        filterName: t.forward.filterName,
+        filterPattern: t.forward.filterPattern,
+        destinationArn: destinationArn(t.region),
+      });
+    }
+    const alarms: AlarmsPlan | undefined =
+      t && (source.alarms.length > 0 || source.cisAlarms)
+        ? {
+            region: t.region,
+            logGroup: t.logGroup,
+            topic: {
+              name: `${settings.namePrefix}-alarms`,
+              arn: arn.topic(t.region, source.accountId, `${settings.namePrefix}-alarms`),
+            },
+            custom: source.alarms,
+            cis: source.cisAlarms,
+            notifications: source.alarmNotifications,
+          }
+        : undefined;
+    return {
+      accountId: source.accountId,
+      regions: [...source.regions],
+      routes,
+      flowLogs,
+      ...(cloudTrail ? { cloudTrail } : {}),
+      ...(alarms ? { alarms } : {}),
+    };
   });
 
   const senders = new Map<string, Set<string>>();
@@ -178,5 +262,8 @@ export function planRouting(settings: Settings): RoutingPlan {
     destinations,
     sources,
     placements: [...placements.keys()].sort().map((k) => placements.get(k)!),
+    trails: sources
+      .flatMap((s) => (s.cloudTrail ? [s.cloudTrail] : []))
+      .sort((a, b) => a.accountId.localeCompare(b.accountId)),
   };
 }

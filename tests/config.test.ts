@@ -42,6 +42,13 @@ function recipientErrors(extra: Record<string, unknown>): string[] {
   return errors({ recipient: { ...RECIPIENT, ...extra } });
 }
 
+/** A source's alarm defaults: none, and nobody to notify. */
+const NO_ALARMS = {
+  alarms: [],
+  cisAlarms: false,
+  alarmNotifications: { emails: [], httpsEndpoints: [], sqsQueueArns: [] },
+};
+
 /** The design notes' example, as YAML (the stack file's shape, namespace prefix included). */
 const DESIGN_EXAMPLE = `
 config:
@@ -94,6 +101,7 @@ describe("happy paths", () => {
     });
     expect(settings.sources).toEqual([
       {
+        ...NO_ALARMS,
         accountId: "111111111111",
         roleArn: "arn:aws:iam::111111111111:role/CentralLoggingDeployer",
         regions: ["ap-northeast-1", "us-east-2"],
@@ -148,6 +156,7 @@ describe("happy paths", () => {
     expect(settings.recipient.stream.shardCount).toBeUndefined();
     expect(settings.sources).toEqual([
       {
+        ...NO_ALARMS,
         accountId: "111111111111",
         regions: ["us-east-1"],
         subscriptions: [

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { archiveBucketPolicy } from "../policies";
+import { archiveBucketPolicy, type TrailWriter } from "../policies";
 
 export interface ArchiveLifecycle {
   infrequentAccessDays: number;
@@ -13,6 +13,8 @@ export interface ArchiveBucketArgs {
   /** Globally unique; deterministic and account-scoped by default (see config). */
   bucketName: string;
   lifecycle: ArchiveLifecycle;
+  /** Trails that deliver here, each under `AWSLogs/<its account>/`. */
+  trails?: TrailWriter[];
   /** The recipient account's provider in the bucket's region. */
   provider: aws.Provider;
 }
@@ -88,7 +90,7 @@ export class ArchiveBucket extends pulumi.ComponentResource {
     );
     this.policy = new aws.s3.BucketPolicy(
       `${name}-policy`,
-      { bucket, policy: JSON.stringify(archiveBucketPolicy(`arn:aws:s3:::${args.bucketName}`)) },
+      { bucket, policy: JSON.stringify(archiveBucketPolicy(`arn:aws:s3:::${args.bucketName}`, args.trails)) },
       // With BlockPublicPolicy on, S3 checks every new policy: put it after the block exists.
       { ...o, dependsOn: [publicAccess] },
     );

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { RecipientSettings } from "../config";
 import { destinationPermissions, destinationTrustPolicy } from "../policies";
-import type { DestinationPlan, RecipientPlan } from "../routing";
+import type { DestinationPlan, RecipientPlan, TrailPlan } from "../routing";
 import { ArchiveBucket } from "./archiveBucket";
 import { ArchiveDelivery } from "./archiveDelivery";
 import { RegionalDestination } from "./regionalDestination";
@@ -10,6 +10,8 @@ import { RegionalDestination } from "./regionalDestination";
 export interface RecipientArgs {
   plan: RecipientPlan;
   destinations: DestinationPlan[];
+  /** Trails of source accounts that deliver into the archive. */
+  trails?: TrailPlan[];
   settings: Pick<RecipientSettings, "lifecycle" | "stream" | "firehose">;
   /** Providers of the recipient account by region: home, bucket and every destination region. */
   providers: Record<string, aws.Provider>;
@@ -40,6 +42,7 @@ export class Recipient extends pulumi.ComponentResource {
       {
         bucketName: plan.bucketName,
         lifecycle: args.settings.lifecycle,
+        trails: (args.trails ?? []).map((t) => ({ accountId: t.accountId, trailArn: t.arn })),
         provider: provider(plan.bucketRegion),
       },
       { parent: this },

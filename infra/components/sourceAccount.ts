@@ -2,6 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { flowLogsPermissions, flowLogsTrustPolicy } from "../policies";
 import type { FlowLogPlan, SourcePlan } from "../routing";
+import { Alarms } from "./alarms";
+import { Trail } from "./trail";
 
 export interface DestinationRef {
   /** Resolves once the destination's access policy admits this account. */
@@ -16,6 +18,10 @@ export interface SourceAccountArgs {
   destinations: Record<string, DestinationRef>;
   /** This account's providers by region. */
   providers: Record<string, aws.Provider>;
+  /** The central archive, for the account's trail (if it has one). */
+  archive?: { bucketName: pulumi.Input<string>; policy: pulumi.Resource };
+  /** Prefix of alarm names. */
+  namePrefix: string;
 }
 
 /**
@@ -35,7 +41,8 @@ export class SourceAccount extends pulumi.ComponentResource {
       return p;
     };
 
-    const flowLogGroups = new Map<string, aws.cloudwatch.LogGroup>();
+    // Log groups this component creates; a filter on one of them waits for it.
+    const createdGroups = new Map<string, aws.cloudwatch.LogGroup>();
     const byRegion = new Map<string, FlowLogPlan[]>();
     for (const f of plan.flowLogs) byRegion.set(f.region, [...(byRegion.get(f.region) ?? []), f]);
     for (const [region, flowLogs] of byRegion) {
@@ -60,7 +67,7 @@ export class SourceAccount extends pulumi.ComponentResource {
           { name: f.logGroup, retentionInDays: f.retentionDays },
           o,
         );
-        flowLogGroups.set(`${region}/${f.logGroup}`, group);
+        createdGroups.set(`${region}/${f.logGroup}`, group);
         this.flowLogs.push(
           new aws.ec2.FlowLog(
             `${name}-${region}-${f.vpcId}`,
@@ -77,10 +84,39 @@ export class SourceAccount extends pulumi.ComponentResource {
       }
     }
 
+    if (plan.cloudTrail) {
+      const t = plan.cloudTrail;
+      if (!args.archive)
+        throw new Error(`central-logging: the trail of ${plan.accountId} needs the archive bucket`);
+      const trail = new Trail(
+        `${name}-trail`,
+        {
+          plan: t,
+          bucketName: args.archive.bucketName,
+          bucketPolicy: args.archive.policy,
+          provider: provider(t.region),
+        },
+        { parent: this },
+      );
+      createdGroups.set(`${t.region}/${t.logGroup}`, trail.logGroup);
+      if (plan.alarms) {
+        new Alarms(
+          `${name}-alarms`,
+          {
+            plan: plan.alarms,
+            namePrefix: args.namePrefix,
+            logGroupName: trail.logGroup.name,
+            provider: provider(plan.alarms.region),
+          },
+          { parent: this },
+        );
+      }
+    }
+
     for (const route of plan.routes) {
       const destination = args.destinations[route.region];
       if (!destination) throw new Error(`central-logging: no destination for ${route.key}`);
-      const createdGroup = flowLogGroups.get(`${route.region}/${route.logGroup}`);
+      const createdGroup = createdGroups.get(`${route.region}/${route.logGroup}`);
       // ':' occurs in neither log group nor filter names, so no two filters share a name.
       this.filters.push(
         new aws.cloudwatch.LogSubscriptionFilter(

@@ -1,13 +1,25 @@
-import { document, type PolicyDocument } from "./document";
+import { document, type PolicyDocument, type PolicyStatement } from "./document";
+
+/** A trail allowed to deliver into the archive, under its own account's prefix. */
+export interface TrailWriter {
+  accountId: string;
+  /** `arn:aws:cloudtrail:<region>:<account>:trail/<name>` */
+  trailArn: string;
+}
+
+/** S3 refuses a bucket policy larger than this. */
+export const BUCKET_POLICY_MAX_BYTES = 20_480;
 
 /**
- * The archive bucket's resource policy: refuse plain HTTP and TLS older than 1.2, for everyone.
- * Writers (Firehose, later CloudTrail) are granted elsewhere: Firehose through its role in the
- * same account, so the bucket policy needs no Allow for it.
+ * The archive bucket's resource policy: refuse plain HTTP and TLS older than 1.2, for everyone;
+ * let CloudTrail deliver each configured trail, and only under `AWSLogs/<its account>/` (one
+ * statement per account, so no trail can write another account's prefix). Firehose writes
+ * through its role in the same account and needs no Allow here.
  */
-export function archiveBucketPolicy(bucketArn: string): PolicyDocument {
+export function archiveBucketPolicy(bucketArn: string, trails: readonly TrailWriter[] = []): PolicyDocument {
   const resources = [bucketArn, `${bucketArn}/*`];
-  return document(
+  const sorted = [...trails].sort((a, b) => a.accountId.localeCompare(b.accountId));
+  const statements: PolicyStatement[] = [
     {
       Sid: "DenyInsecureTransport",
       Effect: "Deny",
@@ -25,5 +37,28 @@ export function archiveBucketPolicy(bucketArn: string): PolicyDocument {
       Resource: resources,
       Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
     },
-  );
+  ];
+  if (sorted.length > 0) {
+    statements.push({
+      Sid: "CloudTrailAclCheck",
+      Effect: "Allow",
+      Principal: { Service: "cloudtrail.amazonaws.com" },
+      Action: "s3:GetBucketAcl",
+      Resource: bucketArn,
+      Condition: { StringEquals: { "aws:SourceArn": sorted.map((t) => t.trailArn) } },
+    });
+  }
+  for (const t of sorted) {
+    statements.push({
+      Sid: `CloudTrailWrite${t.accountId}`,
+      Effect: "Allow",
+      Principal: { Service: "cloudtrail.amazonaws.com" },
+      Action: "s3:PutObject",
+      Resource: `${bucketArn}/AWSLogs/${t.accountId}/*`,
+      Condition: {
+        StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": t.trailArn },
+      },
+    });
+  }
+  return document(...statements);
 }

@@ -1,4 +1,5 @@
-export { archiveBucketPolicy } from "./bucket";
+export { archiveBucketPolicy, BUCKET_POLICY_MAX_BYTES, type TrailWriter } from "./bucket";
+export { cloudTrailLogsPermissions, cloudTrailLogsTrustPolicy, cloudTrailTopicPolicy } from "./cloudTrail";
 export { destinationAccessPolicy, destinationPermissions, destinationTrustPolicy } from "./destination";
 export type { PolicyDocument, PolicyStatement } from "./document";
 export { firehoseDeliveryPolicy, firehoseTrustPolicy } from "./firehose";

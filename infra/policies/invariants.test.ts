@@ -20,6 +20,34 @@ const DESTINATION = arn.destination(HOME, RECIPIENT, "central-logging-prod");
 /** Every builder with representative inputs; keyed by the exported name it exercises. */
 const cases: [builder: keyof typeof policies, label: string, doc: () => policies.PolicyDocument][] = [
   ["archiveBucketPolicy", "archive bucket", () => policies.archiveBucketPolicy(BUCKET)],
+  [
+    "archiveBucketPolicy",
+    "archive bucket with trails",
+    () =>
+      policies.archiveBucketPolicy(BUCKET, [
+        { accountId: A, trailArn: arn.trail(HOME, A, "central-logging-prod") },
+        { accountId: B, trailArn: arn.trail("us-east-2", B, "central-logging-prod") },
+      ]),
+  ],
+  [
+    "cloudTrailLogsTrustPolicy",
+    "cloudtrail logs trust",
+    () => policies.cloudTrailLogsTrustPolicy(A, arn.trail(HOME, A, "central-logging-prod")),
+  ],
+  [
+    "cloudTrailLogsPermissions",
+    "cloudtrail logs permissions",
+    () => policies.cloudTrailLogsPermissions(arn.logGroup(HOME, A, "CloudTrail/DefaultLogGroup")),
+  ],
+  [
+    "cloudTrailTopicPolicy",
+    "cloudtrail topic",
+    () =>
+      policies.cloudTrailTopicPolicy(
+        arn.topic(HOME, A, "central-logging-prod-cloudtrail"),
+        arn.trail(HOME, A, "central-logging-prod"),
+      ),
+  ],
   ["firehoseTrustPolicy", "firehose trust", () => policies.firehoseTrustPolicy(RECIPIENT)],
   [
     "firehoseDeliveryPolicy",
@@ -134,6 +162,7 @@ describe("every policy builder", () => {
       .filter(([, , build]) => wire(build()).Statement.some((s) => list(s.Action).includes("sts:AssumeRole")))
       .map(([b]) => b);
     expect(trustBuilders.sort()).toEqual([
+      "cloudTrailLogsTrustPolicy",
       "destinationTrustPolicy",
       "firehoseTrustPolicy",
       "flowLogsTrustPolicy",
