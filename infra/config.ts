@@ -9,6 +9,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { checkFilterPattern } from "./filterPattern";
 import { isAwsRegion } from "./regions";
 
 export const PROJECT = "central-logging";
@@ -54,7 +55,15 @@ const filterName = z.string().regex(/^[^:*]{1,512}$/, {
   error: "is not a valid subscription filter name (1-512 characters, no ':' or '*')",
 });
 
-const filterPattern = z.string().max(1024, { error: "is longer than 1024 characters" });
+/** CloudWatch Logs refuses a malformed pattern only at deploy time; here it fails before anything exists. */
+const filterPattern = z
+  .string()
+  .max(1024, { error: "is longer than 1024 characters" })
+  .superRefine((pattern, ctx) => {
+    const check = checkFilterPattern(pattern);
+    if (!check.ok)
+      ctx.addIssue({ code: "custom", message: `is not a valid filter pattern: ${check.message}` });
+  });
 
 const retentionDays = z.number().refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
   error: `is not a CloudWatch Logs retention period (${LOG_RETENTION_DAYS.join(", ")})`,

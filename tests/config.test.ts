@@ -1129,3 +1129,132 @@ describe("all problems are reported together", () => {
     expect(new Set(result).size).toBe(result.length);
   });
 });
+
+describe("filter patterns are checked before anything is created", () => {
+  it("refuses a malformed subscription pattern with the position of the error", () => {
+    expect(
+      sourceErrors(source({ subscriptions: [{ logGroup: "a", filterPattern: "{ $.eventName }" }] })),
+    ).toEqual([
+      "sources[0].subscriptions[0].filterPattern: '{ $.eventName }' is not a valid filter pattern: expected an operator (=, !=, <, <=, >, >=, IS, NOT EXISTS) after $.eventName at position 14, found '}'",
+    ]);
+  });
+
+  it("refuses a malformed alarm pattern and a malformed trail-forwarding pattern", () => {
+    expect(
+      sourceErrors(
+        source({
+          cloudTrail: { forward: { filterPattern: "{$.userIdentity.type = tada" } },
+          alarms: [{ name: "x", filterPattern: "[ip, user" }],
+          alarmNotifications: { emails: ["a@example.com"] },
+        }),
+      ).map((e) => e.split(" is not a valid filter pattern")[0]),
+    ).toEqual([
+      "sources[0].cloudTrail.forward.filterPattern: '{$.userIdentity.type = tada'",
+      "sources[0].alarms[0].filterPattern: '[ip, user'",
+    ]);
+  });
+
+  it("accepts the write-ups' patterns", () => {
+    expect(() =>
+      ok({
+        recipient: RECIPIENT,
+        sources: [
+          source({
+            subscriptions: [{ logGroup: "test-trail", filterPattern: "{$.userIdentity.type = tada}" }],
+            cloudTrail: {},
+            alarms: [{ name: "describe-trails", filterPattern: '{ $.eventName = "DescribeTrails" }' }],
+            alarmNotifications: { emails: ["a@example.com"] },
+          }),
+        ],
+      }),
+    ).not.toThrow();
+  });
+});
+
+describe("trails and alarms", () => {
+  const withTrail = (extra: Record<string, unknown>) => source({ cloudTrail: {}, ...extra });
+
+  it("defaults the trail: the account's region, the prefix as name, CloudTrail/DefaultLogGroup, 7 days", () => {
+    expect(ok({ recipient: RECIPIENT, sources: [withTrail({})] }).sources[0]?.cloudTrail).toEqual({
+      region: "us-east-1",
+      name: "central-logging-dev",
+      logGroup: "CloudTrail/DefaultLogGroup",
+      retentionDays: 7,
+      snsTopic: false,
+    });
+  });
+
+  it("needs the trail's region when the account has several", () => {
+    expect(sourceErrors(source({ regions: ["us-east-1", "eu-west-1"], cloudTrail: {} }))).toEqual([
+      "sources[0].cloudTrail.region: is required: account 111111111111 has several regions (us-east-1, eu-west-1)",
+    ]);
+  });
+
+  it("counts a forwarded trail group towards the two-filter quota", () => {
+    expect(
+      sourceErrors(
+        withTrail({
+          cloudTrail: { forward: {} },
+          subscriptions: [
+            { logGroup: "CloudTrail/DefaultLogGroup", filterName: "siem" },
+            { logGroup: "CloudTrail/DefaultLogGroup", filterName: "other" },
+          ],
+        }),
+      ),
+    ).toEqual([
+      "sources[0].cloudTrail.forward: {} would get a third subscription filter on log group 'CloudTrail/DefaultLogGroup' in 111111111111/us-east-1; CloudWatch Logs allows 2",
+    ]);
+  });
+
+  it("refuses alarms without a trail, and alarms nobody receives", () => {
+    expect(sourceErrors(source({ cisAlarms: true }))).toEqual([
+      "sources[0].cisAlarms: true needs cloudTrail: alarms watch the trail's log group",
+      "sources[0].alarmNotifications: needs at least one subscriber (emails, httpsEndpoints or sqsQueueArns) for the alarm topic",
+    ]);
+  });
+
+  it("refuses duplicate alarm names, bad names, empty patterns and bad periods", () => {
+    expect(
+      sourceErrors(
+        withTrail({
+          alarms: [
+            { name: "a", filterPattern: "x" },
+            { name: "a", filterPattern: "y", periodSeconds: 45 },
+            { name: "Bad Name", filterPattern: "" },
+          ],
+          alarmNotifications: { emails: ["a@example.com"] },
+        }),
+      ),
+    ).toEqual([
+      "sources[0].alarms[1].periodSeconds: 45 must be 10, 30 or a multiple of 60",
+      "sources[0].alarms[2].name: 'Bad Name' must be 1-63 lowercase letters, digits and hyphens",
+      "sources[0].alarms[2].filterPattern: '' must not be empty: an alarm on every event is noise",
+    ]);
+  });
+
+  it("refuses bad subscribers", () => {
+    expect(
+      sourceErrors(
+        withTrail({
+          cisAlarms: true,
+          alarmNotifications: { emails: ["nobody"], httpsEndpoints: ["http://x"], sqsQueueArns: ["queue"] },
+        }),
+      ),
+    ).toEqual([
+      "sources[0].alarmNotifications.emails[0]: 'nobody' is not an e-mail address",
+      "sources[0].alarmNotifications.httpsEndpoints[0]: 'http://x' is not an https:// URL",
+      "sources[0].alarmNotifications.sqsQueueArns[0]: 'queue' is not an SQS queue ARN",
+    ]);
+  });
+
+  it("refuses a trail log group that a flow log already creates", () => {
+    expect(
+      sourceErrors(
+        withTrail({
+          cloudTrail: { logGroup: "shared" },
+          flowLogs: [{ vpcId: "vpc-12345678", logGroup: "shared" }],
+        }),
+      ),
+    ).toEqual(["sources[0].cloudTrail.logGroup: 'shared' is already created by flowLogs[0] in us-east-1"]);
+  });
+});
