@@ -47,6 +47,7 @@ beforeAll(() => {
       regions: ["us-east-2", "eu-west-1"],
       subscriptions: [{ logGroup: "/aws/lambda/billing", region: "eu-west-1" }],
       flowLogs: [{ vpcId: "vpc-0badc0de", region: "us-east-2" }],
+      cloudTrail: { region: "eu-west-1" },
     },
     ...[...sources].reverse(),
   ];
@@ -80,7 +81,19 @@ describe("adding a source account (inserted first, others reordered)", () => {
       "eu-west-1 recipient-destination-eu-west-1",
       "eu-west-1 recipient-destination-eu-west-1-policy",
     ]);
-    expect(added.filter((r) => r.accountId === "333333333333").length).toBe(6);
+    // Flow log (group, role, policy, flow log), two filters, the trail (trail, group, role, policy).
+    expect(added.filter((r) => r.accountId === "333333333333").length).toBe(10);
+  });
+
+  it("adds exactly the new trail's prefix to the bucket policy, and nothing else", () => {
+    const policyOf = (rs: Planned[]) =>
+      JSON.parse(String(rs.find((r) => r.name === "recipient-archive-policy")?.inputs?.policy)) as {
+        Statement: { Sid: string }[];
+      };
+    const beforeSids = policyOf(before).Statement.map((s) => s.Sid);
+    const afterSids = policyOf(after).Statement.map((s) => s.Sid);
+    expect(afterSids.filter((sid) => !beforeSids.includes(sid))).toEqual(["CloudTrailWrite333333333333"]);
+    expect(beforeSids.every((sid) => afterSids.includes(sid))).toBe(true);
   });
 
   it("changes the inputs of no existing resource except the policies that must list the account", () => {
@@ -89,6 +102,12 @@ describe("adding a source account (inserted first, others reordered)", () => {
       .filter((r) => JSON.stringify(r.inputs) !== JSON.stringify(afterByKey.get(key(r))?.inputs))
       .map((r) => r.name)
       .sort();
-    expect(changed).toEqual(["recipient-destination-role", "recipient-destination-us-east-2-policy"]);
+    // The trust of the destination role (a new region), the us-east-2 access policy (a new sender)
+    // and the bucket policy (the new trail's AWSLogs/333333333333/ prefix).
+    expect(changed).toEqual([
+      "recipient-archive-policy",
+      "recipient-destination-role",
+      "recipient-destination-us-east-2-policy",
+    ]);
   });
 });

@@ -76,6 +76,30 @@ export function formatPlan(stack: string, plan: RoutingPlan, resources: readonly
   if (routes.length === 0) lines.push("  (none)");
   lines.push("");
 
+  lines.push("Trails (multi-region, log-file validation on) -> archive and log group:");
+  for (const t of plan.trails) {
+    const topic = t.snsTopic ? `, notifies ${t.snsTopic.name}` : "";
+    lines.push(
+      `  ${t.accountId} ${t.region} trail ${t.name} -> s3://${r.bucketName}/${t.bucketPrefix} and log group ${t.logGroup} (${t.retentionDays} days${topic})`,
+    );
+  }
+  if (plan.trails.length === 0) lines.push("  (none)");
+  lines.push("");
+
+  const alarmed = plan.sources.filter((s) => s.alarms);
+  lines.push("Alarms (metric filter on the trail's log group -> alarm -> SNS topic):");
+  for (const s of alarmed) {
+    const a = s.alarms!;
+    const n = a.notifications;
+    const who = [...n.emails, ...n.httpsEndpoints, ...n.sqsQueueArns].join(", ");
+    for (const alarm of a.custom)
+      lines.push(`  ${s.accountId} ${a.region} ${alarm.name}: ${alarm.filterPattern}`);
+    if (a.cis) lines.push(`  ${s.accountId} ${a.region} CIS AWS Foundations Benchmark 4.1-4.15 (15 alarms)`);
+    lines.push(`  ${s.accountId} ${a.region} -> topic ${a.topic.name} -> ${who}`);
+  }
+  if (alarmed.length === 0) lines.push("  (none)");
+  lines.push("");
+
   const accounts = new Set(placed.map((p) => p.accountId));
   const components = resources.filter((x) => !x.custom).length;
   lines.push(
