@@ -10,7 +10,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { checkFilterPattern } from "./filterPattern";
+import { arn } from "./names";
+import { archiveBucketPolicy, BUCKET_POLICY_MAX_BYTES, destinationAccessPolicy } from "./policies";
 import { isAwsRegion } from "./regions";
+import { planRouting } from "./routing";
 
 export const PROJECT = "central-logging";
 
@@ -409,7 +412,9 @@ export function parseSettings(raw: RawConfig, stack: string): ParseResult {
 
   if (!root.success || recipient === undefined || errors.length > 0)
     return { ok: false, errors: dedupe(errors) };
-  return { ok: true, settings: { stack, namePrefix, recipient, sources } };
+  const settings: Settings = { stack, namePrefix, recipient, sources };
+  const limits = checkPolicySizes(settings);
+  return limits.length > 0 ? { ok: false, errors: limits } : { ok: true, settings };
 }
 
 /** The error a bad stack config raises: one message, one line per problem, no stack trace. */
@@ -649,6 +654,33 @@ function checkLifecycle(lifecycle: RecipientSettings["lifecycle"], raw: RawConfi
     );
   if (expireDays <= glacierDays)
     fail("expireDays", `must be later than glacierDays (${glacierDays})`, expireDays);
+  return errors;
+}
+
+/** A destination access policy may hold at most this many bytes (CloudWatch Logs). */
+export const DESTINATION_POLICY_MAX_BYTES = 5_120;
+
+/**
+ * Policies that grow with every account must still fit AWS's size limits; measured on the very
+ * documents the program would put, computed from the routing plan.
+ */
+function checkPolicySizes(settings: Settings): string[] {
+  const plan = planRouting(settings);
+  const errors: string[] = [];
+  const bytes = (doc: unknown) => JSON.stringify(doc).length;
+  for (const d of plan.destinations) {
+    const size = bytes(destinationAccessPolicy(d.arn, d.senderAccountIds));
+    if (size > DESTINATION_POLICY_MAX_BYTES)
+      errors.push(
+        `sources: ${d.senderAccountIds.length} accounts forward in ${d.region}, so its destination access policy would be ${size} bytes; CloudWatch Logs allows ${DESTINATION_POLICY_MAX_BYTES}: split the accounts across stacks or admit the organization instead`,
+      );
+  }
+  const trails = plan.trails.map((t) => ({ accountId: t.accountId, trailArn: t.arn }));
+  const bucketPolicy = bytes(archiveBucketPolicy(arn.bucket(plan.recipient.bucketName), trails));
+  if (bucketPolicy > BUCKET_POLICY_MAX_BYTES)
+    errors.push(
+      `sources: ${trails.length} trails would make the archive bucket policy ${bucketPolicy} bytes; S3 allows ${BUCKET_POLICY_MAX_BYTES}: deliver them through an organization trail instead`,
+    );
   return errors;
 }
 

@@ -1258,3 +1258,27 @@ describe("trails and alarms", () => {
     ).toEqual(["sources[0].cloudTrail.logGroup: 'shared' is already created by flowLogs[0] in us-east-1"]);
   });
 });
+
+describe("policies that grow with every account stay within AWS's size limits", () => {
+  const account = (i: number) => String(100_000_000_000 + i);
+
+  it("refuses a region whose destination access policy would pass 5,120 bytes", () => {
+    const many = Array.from({ length: 330 }, (_, i) =>
+      source({ accountId: account(i), subscriptions: [{ logGroup: "app" }] }),
+    );
+    expect(errors({ recipient: RECIPIENT, sources: many })).toEqual([
+      "sources: 330 accounts forward in us-east-1, so its destination access policy would be 5187 bytes; CloudWatch Logs allows 5120: split the accounts across stacks or admit the organization instead",
+    ]);
+    expect(() => ok({ recipient: RECIPIENT, sources: many.slice(0, 325) })).not.toThrow();
+  });
+
+  it("refuses trails that would make the archive bucket policy pass 20,480 bytes", () => {
+    const many = Array.from({ length: 80 }, (_, i) => source({ accountId: account(i), cloudTrail: {} }));
+    const result = errors({ recipient: RECIPIENT, sources: many });
+    expect(result).toHaveLength(1);
+    expect(result[0]).toMatch(
+      /^sources: 80 trails would make the archive bucket policy \d+ bytes; S3 allows 20480: deliver them through an organization trail instead$/,
+    );
+    expect(() => ok({ recipient: RECIPIENT, sources: many.slice(0, 40) })).not.toThrow();
+  });
+});
