@@ -41,8 +41,9 @@ function isTwelveDigitNumber(v: unknown): v is number {
 }
 
 /** Physical names are `<namePrefix>-...`: IAM role names (64) and S3 names (lowercase) bound it. */
-const NAME_PREFIX = /^[a-z][a-z0-9-]{0,37}[a-z0-9]$/;
-const NAME_PREFIX_RULE = "2-39 lowercase letters, digits and hyphens, starting with a letter";
+// 3 at least: the prefix is also the default trail name, and CloudTrail wants 3 characters.
+const NAME_PREFIX = /^[a-z][a-z0-9-]{1,37}[a-z0-9]$/;
+const NAME_PREFIX_RULE = "3-39 lowercase letters, digits and hyphens, starting with a letter";
 
 const region = z.string().refine((v: string): boolean => isAwsRegion(v), { error: "is not an AWS region" });
 
@@ -571,6 +572,11 @@ function resolveSource(
       "needs cloudTrail: alarms watch the trail's log group",
     );
   const n = source.alarmNotifications;
+  // The subscription is made with this account's provider; a queue elsewhere needs its own.
+  n.sqsQueueArns.forEach((q, i) => {
+    if (q.split(":")[4] !== source.accountId)
+      fail(at("alarmNotifications", "sqsQueueArns", i), `is not a queue of account ${source.accountId}`);
+  });
   if (alarmed && n.emails.length + n.httpsEndpoints.length + n.sqsQueueArns.length === 0)
     fail(
       at("alarmNotifications"),
@@ -578,6 +584,9 @@ function resolveSource(
     );
   const alarmNames = new Map<string, number>();
   source.alarms.forEach((a, i) => {
+    // `cis-*` names belong to the CIS set (cisAlarms): the same name would make two alarms collide.
+    if (a.name.startsWith("cis-"))
+      fail(at("alarms", i, "name"), "starts with 'cis-', which is reserved for cisAlarms");
     const first = alarmNames.get(a.name);
     if (first !== undefined) fail(at("alarms", i, "name"), `is used twice (also alarms[${first}])`);
     else alarmNames.set(a.name, i);
@@ -672,14 +681,14 @@ function checkPolicySizes(settings: Settings): string[] {
     const size = bytes(destinationAccessPolicy(d.arn, d.senderAccountIds));
     if (size > DESTINATION_POLICY_MAX_BYTES)
       errors.push(
-        `sources: ${d.senderAccountIds.length} accounts forward in ${d.region}, so its destination access policy would be ${size} bytes; CloudWatch Logs allows ${DESTINATION_POLICY_MAX_BYTES}: split the accounts across stacks or admit the organization instead`,
+        `sources: ${d.senderAccountIds.length} accounts forward in ${d.region}, so its destination access policy would be ${size} bytes; CloudWatch Logs allows ${DESTINATION_POLICY_MAX_BYTES}: split the accounts across stacks (organization-wide destinations are not built yet)`,
       );
   }
   const trails = plan.trails.map((t) => ({ accountId: t.accountId, trailArn: t.arn }));
   const bucketPolicy = bytes(archiveBucketPolicy(arn.bucket(plan.recipient.bucketName), trails));
   if (bucketPolicy > BUCKET_POLICY_MAX_BYTES)
     errors.push(
-      `sources: ${trails.length} trails would make the archive bucket policy ${bucketPolicy} bytes; S3 allows ${BUCKET_POLICY_MAX_BYTES}: deliver them through an organization trail instead`,
+      `sources: ${trails.length} trails would make the archive bucket policy ${bucketPolicy} bytes; S3 allows ${BUCKET_POLICY_MAX_BYTES}: split the accounts across stacks (organization trails are not built yet)`,
     );
   return errors;
 }

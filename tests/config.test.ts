@@ -576,20 +576,20 @@ describe("recipient", () => {
 
   it("rejects an upper-case namePrefix (physical names must be lowercase for S3)", () => {
     expect(errors({ namePrefix: "Audit", recipient: RECIPIENT })).toEqual([
-      "namePrefix: 'Audit' must be 2-39 lowercase letters, digits and hyphens, starting with a letter",
+      "namePrefix: 'Audit' must be 3-39 lowercase letters, digits and hyphens, starting with a letter",
     ]);
   });
 
   it("rejects a namePrefix too long for IAM role names", () => {
     const prefix = "a".repeat(40);
     expect(errors({ namePrefix: prefix, recipient: { ...RECIPIENT, bucketName: "my-archive" } })).toEqual([
-      `namePrefix: '${prefix}' must be 2-39 lowercase letters, digits and hyphens, starting with a letter`,
+      `namePrefix: '${prefix}' must be 3-39 lowercase letters, digits and hyphens, starting with a letter`,
     ]);
   });
 
   it("rejects a default namePrefix that a stack name makes unusable", () => {
     expect(errors({ recipient: { ...RECIPIENT, bucketName: "my-archive" } }, "team_a.prod")).toEqual([
-      "namePrefix: the default 'central-logging-team_a.prod' (from the stack name) must be 2-39 lowercase letters, digits and hyphens, starting with a letter; set central-logging:namePrefix",
+      "namePrefix: the default 'central-logging-team_a.prod' (from the stack name) must be 3-39 lowercase letters, digits and hyphens, starting with a letter; set central-logging:namePrefix",
     ]);
   });
 
@@ -1267,7 +1267,7 @@ describe("policies that grow with every account stay within AWS's size limits", 
       source({ accountId: account(i), subscriptions: [{ logGroup: "app" }] }),
     );
     expect(errors({ recipient: RECIPIENT, sources: many })).toEqual([
-      "sources: 330 accounts forward in us-east-1, so its destination access policy would be 5187 bytes; CloudWatch Logs allows 5120: split the accounts across stacks or admit the organization instead",
+      "sources: 330 accounts forward in us-east-1, so its destination access policy would be 5187 bytes; CloudWatch Logs allows 5120: split the accounts across stacks (organization-wide destinations are not built yet)",
     ]);
     expect(() => ok({ recipient: RECIPIENT, sources: many.slice(0, 325) })).not.toThrow();
   });
@@ -1277,8 +1277,40 @@ describe("policies that grow with every account stay within AWS's size limits", 
     const result = errors({ recipient: RECIPIENT, sources: many });
     expect(result).toHaveLength(1);
     expect(result[0]).toMatch(
-      /^sources: 80 trails would make the archive bucket policy \d+ bytes; S3 allows 20480: deliver them through an organization trail instead$/,
+      /^sources: 80 trails would make the archive bucket policy \d+ bytes; S3 allows 20480: split the accounts across stacks \(organization trails are not built yet\)$/,
     );
     expect(() => ok({ recipient: RECIPIENT, sources: many.slice(0, 40) })).not.toThrow();
+  });
+});
+
+describe("alarm names and subscribers that AWS would refuse or collide on", () => {
+  const trail = { cloudTrail: {}, alarmNotifications: { emails: ["a@example.com"] } };
+
+  it("reserves cis-* alarm names for the CIS set", () => {
+    expect(
+      sourceErrors(source({ ...trail, alarms: [{ name: "cis-root-usage", filterPattern: "x" }] })),
+    ).toEqual([
+      "sources[0].alarms[0].name: 'cis-root-usage' starts with 'cis-', which is reserved for cisAlarms",
+    ]);
+  });
+
+  it("refuses an SQS subscriber in another account", () => {
+    expect(
+      sourceErrors(
+        source({
+          ...trail,
+          cisAlarms: true,
+          alarmNotifications: { sqsQueueArns: ["arn:aws:sqs:us-east-1:222222222222:alerts"] },
+        }),
+      ),
+    ).toEqual([
+      "sources[0].alarmNotifications.sqsQueueArns[0]: 'arn:aws:sqs:us-east-1:222222222222:alerts' is not a queue of account 111111111111",
+    ]);
+  });
+
+  it("refuses a two-character namePrefix (it is also the default trail name)", () => {
+    expect(errors({ namePrefix: "ab", recipient: { ...RECIPIENT, bucketName: "my-archive" } })).toEqual([
+      "namePrefix: 'ab' must be 3-39 lowercase letters, digits and hyphens, starting with a letter",
+    ]);
   });
 });

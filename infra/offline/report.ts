@@ -37,7 +37,9 @@ export function describeRoutes(plan: RoutingPlan): string[] {
   return plan.sources.flatMap((s) =>
     s.routes.map((route) => {
       const pattern = route.filterPattern === "" ? "everything" : `pattern ${route.filterPattern}`;
-      const origin = route.origin === "flowLog" ? " [VPC flow log]" : "";
+      const origin = { subscription: "", flowLog: " [VPC flow log]", cloudTrail: " [CloudTrail]" }[
+        route.origin
+      ];
       return `${route.accountId} ${route.region} log group ${route.logGroup}${origin} (filter ${route.filterName}: ${pattern}) -> destination ${route.destinationArn} -> ${sink}`;
     }),
   );
