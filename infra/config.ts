@@ -207,6 +207,14 @@ const RecipientSchema = z.strictObject({
   /** Archive bucket region; default = region. */
   bucketRegion: region.optional(),
   transport: z.enum(["kinesis", "firehose"], { error: "must be 'kinesis' or 'firehose'" }).default("kinesis"),
+  /**
+   * Organization mode: destinations admit the whole organization (`aws:PrincipalOrgID`) instead of
+   * listing accounts, so adding an account changes nothing on the recipient side.
+   */
+  organizationId: z
+    .string()
+    .regex(/^o-[a-z0-9]{10,32}$/, { error: "is not an AWS Organizations id (o- and 10-32 of a-z 0-9)" })
+    .optional(),
   /** Globally unique; default `<namePrefix>-archive-<accountId>-<bucketRegion>`. */
   bucketName: z.string().optional(),
   lifecycle: LifecycleSchema.prefault({}),
@@ -338,6 +346,7 @@ export interface RecipientSettings {
   region: string;
   bucketRegion: string;
   transport: Transport;
+  organizationId?: string;
   bucketName: string;
   lifecycle: {
     infrequentAccessDays: number;
@@ -677,11 +686,12 @@ function checkPolicySizes(settings: Settings): string[] {
   const plan = planRouting(settings);
   const errors: string[] = [];
   const bytes = (doc: unknown) => JSON.stringify(doc).length;
-  for (const d of plan.destinations) {
+  // In organization mode the access policy names the organization: its size does not grow.
+  for (const d of settings.recipient.organizationId ? [] : plan.destinations) {
     const size = bytes(destinationAccessPolicy(d.arn, d.senderAccountIds));
     if (size > DESTINATION_POLICY_MAX_BYTES)
       errors.push(
-        `sources: ${d.senderAccountIds.length} accounts forward in ${d.region}, so its destination access policy would be ${size} bytes; CloudWatch Logs allows ${DESTINATION_POLICY_MAX_BYTES}: split the accounts across stacks (organization-wide destinations are not built yet)`,
+        `sources: ${d.senderAccountIds.length} accounts forward in ${d.region}, so its destination access policy would be ${size} bytes; CloudWatch Logs allows ${DESTINATION_POLICY_MAX_BYTES}: set recipient.organizationId to admit the organization instead`,
       );
   }
   const trails = plan.trails.map((t) => ({ accountId: t.accountId, trailArn: t.arn }));

@@ -24,6 +24,8 @@ export interface RecipientPlan {
   /** What destinations write into: the stream (kinesis) or the Firehose (firehose). */
   targetArn: string;
   destinationRole: { name: string; arn: string };
+  /** Organization mode: destinations admit the organization, senders pass a role of their own. */
+  organizationId?: string;
 }
 
 export interface DestinationPlan {
@@ -81,10 +83,23 @@ export interface AlarmsPlan {
   notifications: AlarmNotifications;
 }
 
+/**
+ * Organization mode: the role a sender's subscription filters pass, one per region (its trust
+ * names the region), allowed to put events from exactly the forwarded log groups.
+ */
+export interface SenderRolePlan {
+  region: string;
+  name: string;
+  arn: string;
+  logGroupArns: string[];
+}
+
 export interface SourcePlan {
   accountId: string;
   regions: string[];
   routes: RoutePlan[];
+  /** Organization mode only, for each region with routes. */
+  senderRoles: SenderRolePlan[];
   flowLogs: FlowLogPlan[];
   cloudTrail?: TrailPlan;
   alarms?: AlarmsPlan;
@@ -124,6 +139,7 @@ export function planRecipient(settings: Settings): RecipientPlan {
     bucketArn: arn.bucket(r.bucketName),
     firehose,
     destinationRole,
+    ...(r.organizationId ? { organizationId: r.organizationId } : {}),
   };
   if (r.transport === "firehose") return { ...base, targetArn: firehose.arn };
   const stream = { name: `${p}-logs`, arn: arn.stream(home, acct, `${p}-logs`) };
@@ -225,10 +241,23 @@ export function planRouting(settings: Settings): RoutingPlan {
             notifications: source.alarmNotifications,
           }
         : undefined;
+    const senderRoles: SenderRolePlan[] = recipient.organizationId
+      ? [...new Set(routes.map((route) => route.region))].sort().map((region) => {
+          const name = `${settings.namePrefix}-cwl-sender-${region}`;
+          const groups = routes.filter((route) => route.region === region).map((route) => route.logGroup);
+          return {
+            region,
+            name,
+            arn: arn.role(source.accountId, name),
+            logGroupArns: [...new Set(groups)].sort().map((g) => arn.logGroup(region, source.accountId, g)),
+          };
+        })
+      : [];
     return {
       accountId: source.accountId,
       regions: [...source.regions],
       routes,
+      senderRoles,
       flowLogs,
       ...(cloudTrail ? { cloudTrail } : {}),
       ...(alarms ? { alarms } : {}),

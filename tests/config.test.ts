@@ -1267,7 +1267,7 @@ describe("policies that grow with every account stay within AWS's size limits", 
       source({ accountId: account(i), subscriptions: [{ logGroup: "app" }] }),
     );
     expect(errors({ recipient: RECIPIENT, sources: many })).toEqual([
-      "sources: 330 accounts forward in us-east-1, so its destination access policy would be 5187 bytes; CloudWatch Logs allows 5120: split the accounts across stacks (organization-wide destinations are not built yet)",
+      "sources: 330 accounts forward in us-east-1, so its destination access policy would be 5187 bytes; CloudWatch Logs allows 5120: set recipient.organizationId to admit the organization instead",
     ]);
     expect(() => ok({ recipient: RECIPIENT, sources: many.slice(0, 325) })).not.toThrow();
   });
@@ -1312,5 +1312,25 @@ describe("alarm names and subscribers that AWS would refuse or collide on", () =
     expect(errors({ namePrefix: "ab", recipient: { ...RECIPIENT, bucketName: "my-archive" } })).toEqual([
       "namePrefix: 'ab' must be 3-39 lowercase letters, digits and hyphens, starting with a letter",
     ]);
+  });
+});
+
+describe("organization mode", () => {
+  it("refuses a malformed organization id", () => {
+    expect(recipientErrors({ organizationId: "org-1" })).toEqual([
+      "recipient.organizationId: 'org-1' is not an AWS Organizations id (o- and 10-32 of a-z 0-9)",
+    ]);
+  });
+
+  it("lifts the per-region account limit: the organization's access policy does not grow", () => {
+    const many = Array.from({ length: 400 }, (_, i) =>
+      source({ accountId: String(100_000_000_000 + i), subscriptions: [{ logGroup: "app" }] }),
+    );
+    expect(errors({ recipient: RECIPIENT, sources: many })[0]).toMatch(
+      /set recipient\.organizationId to admit the organization instead$/,
+    );
+    expect(
+      ok({ recipient: { ...RECIPIENT, organizationId: "o-a1b2c3d4e5" }, sources: many }).sources,
+    ).toHaveLength(400);
   });
 });

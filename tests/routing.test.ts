@@ -544,6 +544,7 @@ describe("knowledge-center setup (firehose, flow logs in us-east-2)", () => {
       {
         accountId: "222222222222",
         regions: ["us-east-2"],
+        senderRoles: [],
         routes: [
           {
             key: "222222222222/us-east-2/vpc-flow-logs:central-logging-kc",

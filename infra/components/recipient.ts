@@ -85,7 +85,11 @@ export class Recipient extends pulumi.ComponentResource {
         {
           name: plan.destinationRole.name,
           assumeRolePolicy: JSON.stringify(
-            destinationTrustPolicy({ recipientAccountId: plan.accountId, destinations: args.destinations }),
+            destinationTrustPolicy({
+              recipientAccountId: plan.accountId,
+              destinations: args.destinations,
+              ...(plan.organizationId ? { organizationId: plan.organizationId } : {}),
+            }),
           ),
         },
         { parent: this, provider: home },
@@ -105,6 +109,7 @@ export class Recipient extends pulumi.ComponentResource {
             targetArn: plan.targetArn,
             roleArn: role.arn,
             roleReady: [rolePolicy, target],
+            ...(plan.organizationId ? { organizationId: plan.organizationId } : {}),
             provider: provider(d.region),
           },
           { parent: this },

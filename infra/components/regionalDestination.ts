@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { destinationAccessPolicy } from "../policies";
+import { destinationAccessPolicy, destinationOrgAccessPolicy } from "../policies";
 import type { DestinationPlan } from "../routing";
 
 export interface RegionalDestinationArgs {
@@ -10,6 +10,8 @@ export interface RegionalDestinationArgs {
   roleArn: pulumi.Input<string>;
   /** The role's permissions: CloudWatch Logs tests the destination when it is created. */
   roleReady: pulumi.Resource[];
+  /** Organization mode: admit the organization instead of listing the senders. */
+  organizationId?: string;
   /** The recipient account's provider in the destination's region (= the log groups' region). */
   provider: aws.Provider;
 }
@@ -37,7 +39,13 @@ export class RegionalDestination extends pulumi.ComponentResource {
       `${name}-policy`,
       {
         destinationName: this.destination.name,
-        accessPolicy: JSON.stringify(destinationAccessPolicy(args.plan.arn, args.plan.senderAccountIds)),
+        accessPolicy: JSON.stringify(
+          args.organizationId
+            ? destinationOrgAccessPolicy(args.plan.arn, args.organizationId)
+            : destinationAccessPolicy(args.plan.arn, args.plan.senderAccountIds),
+        ),
+        // Moving from an account list to the organization needs a forced update (after senders pass roles).
+        ...(args.organizationId ? { forceUpdate: true } : {}),
       },
       o,
     );

@@ -1,6 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { flowLogsPermissions, flowLogsTrustPolicy } from "../policies";
+import {
+  flowLogsPermissions,
+  flowLogsTrustPolicy,
+  senderRolePermissions,
+  senderRoleTrustPolicy,
+} from "../policies";
 import type { FlowLogPlan, SourcePlan } from "../routing";
 import { Alarms } from "./alarms";
 import { Trail } from "./trail";
@@ -113,10 +118,28 @@ export class SourceAccount extends pulumi.ComponentResource {
       }
     }
 
+    // Organization mode: CloudWatch Logs checks the sender's own role when a filter is created.
+    const senders = new Map<string, { role: aws.iam.Role; policy: aws.iam.RolePolicy }>();
+    for (const s of plan.senderRoles) {
+      const o = { parent: this, provider: provider(s.region) };
+      const role = new aws.iam.Role(
+        `${name}-${s.region}-sender-role`,
+        { name: s.name, assumeRolePolicy: JSON.stringify(senderRoleTrustPolicy(plan.accountId, s.region)) },
+        o,
+      );
+      const policy = new aws.iam.RolePolicy(
+        `${name}-${s.region}-sender-role-policy`,
+        { role: role.name, policy: JSON.stringify(senderRolePermissions(s.logGroupArns)) },
+        o,
+      );
+      senders.set(s.region, { role, policy });
+    }
+
     for (const route of plan.routes) {
       const destination = args.destinations[route.region];
       if (!destination) throw new Error(`central-logging: no destination for ${route.key}`);
       const createdGroup = createdGroups.get(`${route.region}/${route.logGroup}`);
+      const sender = senders.get(route.region);
       // ':' occurs in neither log group nor filter names, so no two filters share a name.
       this.filters.push(
         new aws.cloudwatch.LogSubscriptionFilter(
@@ -127,11 +150,15 @@ export class SourceAccount extends pulumi.ComponentResource {
             logGroup: createdGroup ? createdGroup.name : route.logGroup,
             filterPattern: route.filterPattern,
             destinationArn: destination.arn,
+            ...(sender ? { roleArn: sender.role.arn } : {}),
           },
           {
             parent: this,
             provider: provider(route.region),
-            dependsOn: destination.policy ? [destination.policy] : [],
+            dependsOn: [
+              ...(destination.policy ? [destination.policy] : []),
+              ...(sender ? [sender.policy] : []),
+            ],
           },
         ),
       );

@@ -4,6 +4,11 @@ import { document, type PolicyDocument, serviceTrust } from "./document";
 
 export interface DestinationTrustArgs {
   recipientAccountId: string;
+  /**
+   * Organization mode: CloudWatch Logs of any account of the organization (`aws:SourceOrgID`),
+   * so that adding an account leaves the role alone.
+   */
+  organizationId?: string;
   /** Each region with a destination, and the accounts that send to it. */
   destinations: { region: string; senderAccountIds: string[] }[];
 }
@@ -20,14 +25,23 @@ export function destinationTrustPolicy(args: DestinationTrustArgs): PolicyDocume
     for (const account of d.senderAccountIds) set.add(account);
     senders.set(d.region, set);
   }
+  const org = args.organizationId;
   return document(
     ...[...senders.keys()].sort().map((region) => ({
       Sid: `CloudWatchLogs${region.replaceAll("-", "")}`,
-      ...serviceTrust(logsPrincipal(region), {
-        StringLike: {
-          "aws:SourceArn": [...(senders.get(region) ?? [])].sort().map((a) => arn.logsIn(region, a)),
-        },
-      }),
+      ...serviceTrust(
+        logsPrincipal(region),
+        org
+          ? {
+              StringLike: { "aws:SourceArn": arn.logsIn(region, "*") },
+              StringEquals: { "aws:SourceOrgID": org },
+            }
+          : {
+              StringLike: {
+                "aws:SourceArn": [...(senders.get(region) ?? [])].sort().map((a) => arn.logsIn(region, a)),
+              },
+            },
+      ),
     })),
   );
 }
@@ -44,6 +58,21 @@ export function destinationPermissions(transport: Transport, targetArn: string):
           Resource: targetArn,
         },
   );
+}
+
+/**
+ * Organization mode: any account of the organization may subscribe, per log group or account-wide
+ * (`logs:PutAccountPolicy`); its size does not grow with the number of accounts.
+ */
+export function destinationOrgAccessPolicy(destinationArn: string, organizationId: string): PolicyDocument {
+  return document({
+    Sid: "AllowOrganizationToSubscribe",
+    Effect: "Allow",
+    Principal: "*",
+    Action: ["logs:PutSubscriptionFilter", "logs:PutAccountPolicy"],
+    Resource: destinationArn,
+    Condition: { StringEquals: { "aws:PrincipalOrgID": organizationId } },
+  });
 }
 
 /** Exactly the source accounts that forward in this region may subscribe to its destination. */

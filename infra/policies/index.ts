@@ -1,7 +1,13 @@
 export { archiveBucketPolicy, BUCKET_POLICY_MAX_BYTES, type TrailWriter } from "./bucket";
 export { cloudTrailLogsPermissions, cloudTrailLogsTrustPolicy, cloudTrailTopicPolicy } from "./cloudTrail";
-export { destinationAccessPolicy, destinationPermissions, destinationTrustPolicy } from "./destination";
+export {
+  destinationAccessPolicy,
+  destinationOrgAccessPolicy,
+  destinationPermissions,
+  destinationTrustPolicy,
+} from "./destination";
 export type { PolicyDocument, PolicyStatement } from "./document";
 export { firehoseDeliveryPolicy, firehoseTrustPolicy } from "./firehose";
 export { flowLogsPermissions, flowLogsTrustPolicy } from "./flowLogs";
 export { lambdaTrustPolicy, processorPermissions } from "./lambda";
+export { senderRolePermissions, senderRoleTrustPolicy } from "./sender";

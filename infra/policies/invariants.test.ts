@@ -82,6 +82,28 @@ const cases: [builder: keyof typeof policies, label: string, doc: () => policies
     () => policies.destinationPermissions("firehose", FIREHOSE),
   ],
   [
+    "destinationOrgAccessPolicy",
+    "destination access, organization",
+    () => policies.destinationOrgAccessPolicy(DESTINATION, "o-a1b2c3d4e5"),
+  ],
+  [
+    "destinationTrustPolicy",
+    "destination trust, organization",
+    () =>
+      policies.destinationTrustPolicy({
+        recipientAccountId: RECIPIENT,
+        organizationId: "o-a1b2c3d4e5",
+        destinations: [{ region: HOME, senderAccountIds: [A] }],
+      }),
+  ],
+  ["senderRoleTrustPolicy", "sender role trust", () => policies.senderRoleTrustPolicy(A, HOME)],
+  [
+    "senderRolePermissions",
+    "sender role permissions",
+    () =>
+      policies.senderRolePermissions([arn.logGroup(HOME, A, "app"), arn.logGroup(HOME, A, "CloudTrail/x")]),
+  ],
+  [
     "destinationAccessPolicy",
     "destination access",
     () => policies.destinationAccessPolicy(DESTINATION, [B, A]),
@@ -134,7 +156,8 @@ describe("every policy builder", () => {
         expect(list(s.Action).length).toBeGreaterThan(0);
         expect(list(s.Action).filter((a) => a.includes("*"))).toEqual([]);
         expect(list(s.Resource)).not.toContain("*");
-        expect(s.Principal).not.toBe("*");
+        // Everyone, only when narrowed to the organization.
+        if (s.Principal === "*") expect(s.Condition?.StringEquals?.["aws:PrincipalOrgID"]).toMatch(/^o-/);
       }
     });
 
@@ -164,9 +187,11 @@ describe("every policy builder", () => {
     expect(trustBuilders.sort()).toEqual([
       "cloudTrailLogsTrustPolicy",
       "destinationTrustPolicy",
+      "destinationTrustPolicy",
       "firehoseTrustPolicy",
       "flowLogsTrustPolicy",
       "lambdaTrustPolicy",
+      "senderRoleTrustPolicy",
     ]);
   });
 });

@@ -1,0 +1,159 @@
+/**
+ * Organization mode: destinations admit the organization (`aws:PrincipalOrgID`) instead of a list
+ * of accounts, and each sender's subscription filters pass a role of its own account, trusted by
+ * CloudWatch Logs of its region and allowed `logs:PutLogEvents` — so adding an account changes no
+ * recipient resource.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { input, policyOf, type Registered, runStack, T } from "./support/program";
+
+const RECIPIENT = "999999999999";
+const ORG = "o-a1b2c3d4e5";
+const A = "111111111111";
+const B = "222222222222";
+const C = "333333333333";
+
+const recipient = { accountId: RECIPIENT, region: "ap-northeast-1", organizationId: ORG };
+const sourceA = {
+  accountId: A,
+  regions: ["ap-northeast-1"],
+  subscriptions: [{ logGroup: "test-trail", filterPattern: "{$.userIdentity.type = tada}" }],
+};
+const sourceB = { accountId: B, regions: ["us-east-2"], flowLogs: [{ vpcId: "vpc-12345678" }] };
+const config = (sources: unknown[]) => ({
+  "central-logging:recipient": recipient,
+  "central-logging:sources": sources,
+});
+
+let p: Registered;
+
+beforeAll(async () => {
+  p = await runStack("org", config([sourceA, sourceB]));
+});
+
+describe("recipient in organization mode", () => {
+  it("admits the organization, not a list of accounts, to every destination", () => {
+    const policies = p.ofType(T.destinationPolicy);
+    expect(policies.map((x) => p.where(x)).sort()).toEqual([
+      `${RECIPIENT}/ap-northeast-1`,
+      `${RECIPIENT}/us-east-2`,
+    ]);
+    for (const policy of policies) {
+      const region = policy.provider?.region;
+      expect(policyOf(policy, "accessPolicy").Statement).toEqual([
+        {
+          Sid: "AllowOrganizationToSubscribe",
+          Effect: "Allow",
+          Principal: "*",
+          Action: ["logs:PutSubscriptionFilter", "logs:PutAccountPolicy"],
+          Resource: `arn:aws:logs:${region}:${RECIPIENT}:destination:central-logging-org`,
+          Condition: { StringEquals: { "aws:PrincipalOrgID": ORG } },
+        },
+      ]);
+      // Replacing an account list with the organization needs PutDestinationPolicy's forceUpdate.
+      expect(input(policy, "forceUpdate")).toBe(true);
+    }
+  });
+
+  it("trusts CloudWatch Logs of each destination region for any account of the organization", () => {
+    const trust = policyOf(p.one(T.role, "recipient-destination-role"), "assumeRolePolicy");
+    expect(trust.Statement.map((s) => [s.Principal, s.Condition])).toEqual([
+      [
+        { Service: "logs.ap-northeast-1.amazonaws.com" },
+        {
+          StringLike: { "aws:SourceArn": "arn:aws:logs:ap-northeast-1:*:*" },
+          StringEquals: { "aws:SourceOrgID": ORG },
+        },
+      ],
+      [
+        { Service: "logs.us-east-2.amazonaws.com" },
+        {
+          StringLike: { "aws:SourceArn": "arn:aws:logs:us-east-2:*:*" },
+          StringEquals: { "aws:SourceOrgID": ORG },
+        },
+      ],
+    ]);
+  });
+});
+
+describe("senders in organization mode", () => {
+  it("gives each sender a role of its own, trusted by CloudWatch Logs of its region for it only", () => {
+    const role = p.one(T.role, `source-${A}-ap-northeast-1-sender-role`);
+    expect(p.where(role)).toBe(`${A}/ap-northeast-1`);
+    expect(input(role, "name")).toBe("central-logging-org-cwl-sender-ap-northeast-1");
+    expect(policyOf(role, "assumeRolePolicy").Statement).toEqual([
+      {
+        Effect: "Allow",
+        Principal: { Service: "logs.ap-northeast-1.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: { StringLike: { "aws:SourceArn": `arn:aws:logs:ap-northeast-1:${A}:*` } },
+      },
+    ]);
+    expect(policyOf(p.one(T.rolePolicy, `source-${A}-ap-northeast-1-sender-role-policy`)).Statement).toEqual([
+      {
+        Sid: "SendForwardedGroups",
+        Effect: "Allow",
+        Action: "logs:PutLogEvents",
+        Resource: [`arn:aws:logs:ap-northeast-1:${A}:log-group:test-trail:*`],
+      },
+    ]);
+  });
+
+  it("passes the sender's role on every subscription filter, created after its permissions", () => {
+    for (const [account, region] of [
+      [A, "ap-northeast-1"],
+      [B, "us-east-2"],
+    ] as const) {
+      const filter = p.ofType(T.filter).find((f) => f.provider?.accountId === account);
+      expect(filter && p.where(filter)).toBe(`${account}/${region}`);
+      expect(filter?.inputs.roleArn).toBe(
+        `arn:aws:iam::${account}:role/central-logging-org-cwl-sender-${region}`,
+      );
+      expect(filter?.dependsOn).toContain(
+        `aws:iam/rolePolicy:RolePolicy::source-${account}-${region}-sender-role-policy`,
+      );
+    }
+  });
+});
+
+describe("adding an account in organization mode", () => {
+  interface Planned {
+    accountId: string;
+    type: string;
+    name: string;
+    inputs?: Record<string, unknown>;
+  }
+  const plan = (sources: unknown[]): Planned[] => {
+    const dir = mkdtempSync(join(tmpdir(), "central-logging-org-"));
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, "Pulumi.org.yaml");
+    writeFileSync(file, stringify({ config: config(sources) }));
+    const out = execFileSync(
+      process.execPath,
+      ["--import", "tsx", "scripts/plan.ts", "--file", file, "--json"],
+      {
+        encoding: "utf8",
+      },
+    );
+    return (JSON.parse(out) as { resources: Planned[] }).resources;
+  };
+
+  it("changes and adds nothing in the recipient account", () => {
+    const before = plan([sourceA, sourceB]).filter((r) => r.accountId === RECIPIENT);
+    // C forwards in a region that already has a destination.
+    const added = {
+      accountId: C,
+      regions: ["us-east-2"],
+      subscriptions: [{ logGroup: "/aws/lambda/billing" }],
+    };
+    const after = plan([added, sourceB, sourceA]).filter((r) => r.accountId === RECIPIENT);
+    const text = (rs: Planned[]) => rs.map((r) => JSON.stringify([r.type, r.name, r.inputs])).sort();
+    expect(text(after)).toEqual(text(before));
+    expect(before.length).toBeGreaterThan(15);
+  }, 60_000);
+});
