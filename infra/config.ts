@@ -126,6 +126,14 @@ const CloudTrailSchema = z.strictObject({
     .optional(),
 });
 
+const ForwardAllSchema = z.strictObject({
+  /** Regions of the account to forward every log group of; default all of them. */
+  regions: z.array(region).min(1, { error: "must list at least one region" }).optional(),
+  filterPattern: filterPattern.default(""),
+  /** Log groups to leave out, besides the pipeline's own and those with an entry of their own. */
+  exclude: z.array(logGroupName).default([]),
+});
+
 const ComparisonOperator = z.enum(
   [
     "GreaterThanOrEqualToThreshold",
@@ -184,6 +192,8 @@ const SourceSchema = z.strictObject({
   subscriptions: z.array(SubscriptionSchema).default([]),
   flowLogs: z.array(FlowLogSchema).default([]),
   cloudTrail: CloudTrailSchema.optional(),
+  /** Account-wide forwarding: one account-level subscription filter policy per region. */
+  forwardAll: ForwardAllSchema.optional(),
   /** Metric filters with alarms on the trail's log group. */
   alarms: z.array(AlarmSchema).default([]),
   /** The CIS AWS Foundations Benchmark monitoring set (4.1-4.15) on the trail's log group. */
@@ -328,6 +338,12 @@ export interface AlarmNotifications {
   sqsQueueArns: string[];
 }
 
+export interface ForwardAllSettings {
+  regions: string[];
+  filterPattern: string;
+  exclude: string[];
+}
+
 export interface SourceSettings {
   accountId: string;
   roleArn?: string;
@@ -335,6 +351,7 @@ export interface SourceSettings {
   subscriptions: Subscription[];
   flowLogs: FlowLog[];
   cloudTrail?: CloudTrailSettings;
+  forwardAll?: ForwardAllSettings;
   alarms: AlarmSettings[];
   cisAlarms: boolean;
   alarmNotifications: AlarmNotifications;
@@ -572,6 +589,23 @@ function resolveSource(
     }
   }
 
+  let forwardAll: ForwardAllSettings | undefined;
+  if (source.forwardAll) {
+    const f = source.forwardAll;
+    const regions = f.regions ?? source.regions;
+    f.regions?.forEach((r, i) => {
+      if (!source.regions.includes(r))
+        fail(
+          at("forwardAll", "regions", i),
+          `is not one of this account's regions (${source.regions.join(", ")})`,
+        );
+    });
+    regions.forEach((r, i) => {
+      if (regions.indexOf(r) !== i) fail(at("forwardAll", "regions", i), "is listed twice");
+    });
+    forwardAll = { regions, filterPattern: f.filterPattern, exclude: f.exclude };
+  }
+
   // Alarms watch the trail's log group; an alarm nobody receives is worth nothing (and Security
   // Hub fails the CIS controls unless the topic has a subscriber).
   const alarmed = source.alarms.length > 0 || source.cisAlarms;
@@ -609,6 +643,7 @@ function resolveSource(
     subscriptions,
     flowLogs,
     ...(cloudTrail ? { cloudTrail } : {}),
+    ...(forwardAll ? { forwardAll } : {}),
     alarms: source.alarms,
     cisAlarms: source.cisAlarms,
     alarmNotifications: source.alarmNotifications,
@@ -675,6 +710,9 @@ function checkLifecycle(lifecycle: RecipientSettings["lifecycle"], raw: RawConfi
   return errors;
 }
 
+/** An account-level subscription policy's selection criteria may hold at most this many bytes. */
+export const SELECTION_CRITERIA_MAX_BYTES = 25_600;
+
 /** A destination access policy may hold at most this many bytes (CloudWatch Logs). */
 export const DESTINATION_POLICY_MAX_BYTES = 5_120;
 
@@ -692,6 +730,13 @@ function checkPolicySizes(settings: Settings): string[] {
     if (size > DESTINATION_POLICY_MAX_BYTES)
       errors.push(
         `sources: ${d.senderAccountIds.length} accounts forward in ${d.region}, so its destination access policy would be ${size} bytes; CloudWatch Logs allows ${DESTINATION_POLICY_MAX_BYTES}: set recipient.organizationId to admit the organization instead`,
+      );
+  }
+  for (const a of plan.sources.flatMap((s) => s.accountPolicies)) {
+    const size = Buffer.byteLength(a.selectionCriteria ?? "", "utf8");
+    if (size > SELECTION_CRITERIA_MAX_BYTES)
+      errors.push(
+        `sources: the forwardAll exclusions of ${a.key} make a selection criteria of ${size} bytes; CloudWatch Logs allows ${SELECTION_CRITERIA_MAX_BYTES}`,
       );
   }
   const trails = plan.trails.map((t) => ({ accountId: t.accountId, trailArn: t.arn }));

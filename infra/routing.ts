@@ -94,10 +94,38 @@ export interface SenderRolePlan {
   logGroupArns: string[];
 }
 
+/**
+ * Account-wide forwarding in one region: an account-level subscription filter policy for every log
+ * group except `excluded` — the pipeline's own groups (else it forwards its own logs in a loop),
+ * groups with an entry of their own (so nothing is sent twice), and the configured exclusions.
+ */
+export interface AccountPolicyPlan {
+  key: string;
+  accountId: string;
+  region: string;
+  name: string;
+  destinationArn: string;
+  filterPattern: string;
+  excluded: string[];
+  /** `LogGroupName NOT IN [...]`, or undefined when nothing is excluded. */
+  selectionCriteria?: string;
+  /** The policy document CloudWatch Logs takes (`PutAccountPolicy`). */
+  document: {
+    DestinationArn: string;
+    FilterPattern: string;
+    /** Spreads records over the stream's shards (kinesis transport only). */
+    Distribution?: "Random";
+    /** Organization mode: the sender's own role. */
+    RoleArn?: string;
+  };
+}
+
 export interface SourcePlan {
   accountId: string;
   regions: string[];
   routes: RoutePlan[];
+  /** `forwardAll`: one per region. */
+  accountPolicies: AccountPolicyPlan[];
   /** Organization mode only, for each region with routes. */
   senderRoles: SenderRolePlan[];
   flowLogs: FlowLogPlan[];
@@ -241,10 +269,51 @@ export function planRouting(settings: Settings): RoutingPlan {
             notifications: source.alarmNotifications,
           }
         : undefined;
+    const senderRoleName = (region: string) => `${settings.namePrefix}-cwl-sender-${region}`;
+    const accountPolicies: AccountPolicyPlan[] = (source.forwardAll?.regions ?? [])
+      .slice()
+      .sort()
+      .map((region) => {
+        const own = source.accountId === recipient.accountId && region === recipient.homeRegion;
+        const excluded = [
+          ...(own && recipient.processor ? [recipient.processor.logGroup] : []),
+          ...routes.filter((route) => route.region === region).map((route) => route.logGroup),
+          ...flowLogs.filter((f) => f.region === region && !f.forward).map((f) => f.logGroup),
+          ...(source.forwardAll?.exclude ?? []),
+        ];
+        const sorted = [...new Set(excluded)].sort();
+        const filterPattern = source.forwardAll?.filterPattern ?? "";
+        return {
+          key: `${source.accountId}/${region}`,
+          accountId: source.accountId,
+          region,
+          name: `${settings.namePrefix}-forward-all`,
+          destinationArn: destinationArn(region),
+          filterPattern,
+          excluded: sorted,
+          document: {
+            DestinationArn: destinationArn(region),
+            FilterPattern: filterPattern,
+            ...(recipient.transport === "kinesis" ? { Distribution: "Random" as const } : {}),
+            ...(recipient.organizationId
+              ? { RoleArn: arn.role(source.accountId, senderRoleName(region)) }
+              : {}),
+          },
+          ...(sorted.length > 0
+            ? {
+                selectionCriteria: `LogGroupName NOT IN [${sorted.map((g) => JSON.stringify(g)).join(", ")}]`,
+              }
+            : {}),
+        };
+      });
+    // Regions where the account sends: its routes and its account-wide policies.
+    const sendingRegions = [...new Set([...routes, ...accountPolicies].map((x) => x.region))].sort();
     const senderRoles: SenderRolePlan[] = recipient.organizationId
-      ? [...new Set(routes.map((route) => route.region))].sort().map((region) => {
-          const name = `${settings.namePrefix}-cwl-sender-${region}`;
-          const groups = routes.filter((route) => route.region === region).map((route) => route.logGroup);
+      ? sendingRegions.map((region) => {
+          const name = senderRoleName(region);
+          const groups = accountPolicies.some((a) => a.region === region)
+            ? ["*"]
+            : routes.filter((route) => route.region === region).map((route) => route.logGroup);
           return {
             region,
             name,
@@ -257,6 +326,7 @@ export function planRouting(settings: Settings): RoutingPlan {
       accountId: source.accountId,
       regions: [...source.regions],
       routes,
+      accountPolicies,
       senderRoles,
       flowLogs,
       ...(cloudTrail ? { cloudTrail } : {}),
@@ -265,7 +335,7 @@ export function planRouting(settings: Settings): RoutingPlan {
   });
 
   const senders = new Map<string, Set<string>>();
-  for (const route of sources.flatMap((s) => s.routes)) {
+  for (const route of sources.flatMap((s) => [...s.routes, ...s.accountPolicies])) {
     const set = senders.get(route.region) ?? new Set<string>();
     set.add(route.accountId);
     senders.set(route.region, set);

@@ -1334,3 +1334,47 @@ describe("organization mode", () => {
     ).toHaveLength(400);
   });
 });
+
+describe("forwardAll", () => {
+  it("defaults to every region of the account, everything, no extra exclusions", () => {
+    const settings = ok({
+      recipient: RECIPIENT,
+      sources: [source({ regions: ["us-east-1", "eu-west-1"], forwardAll: {} })],
+    });
+    expect(settings.sources[0]?.forwardAll).toEqual({
+      regions: ["us-east-1", "eu-west-1"],
+      filterPattern: "",
+      exclude: [],
+    });
+  });
+
+  it("refuses a region the account does not have, a region twice, a bad pattern and a bad group name", () => {
+    expect(
+      sourceErrors(
+        source({
+          forwardAll: {
+            regions: ["us-east-1", "eu-west-1", "us-east-1"],
+            filterPattern: "{ $.a = }",
+            exclude: ["a b"],
+          },
+        }),
+      ).map((e) => e.split(" is not a valid filter pattern")[0]),
+    ).toEqual([
+      "sources[0].forwardAll.filterPattern: '{ $.a = }'",
+      "sources[0].forwardAll.exclude[0]: 'a b' is not a valid log group name (1-512 of a-z A-Z 0-9 _ - / . #)",
+    ]);
+    expect(
+      sourceErrors(source({ forwardAll: { regions: ["us-east-1", "eu-west-1", "us-east-1"] } })),
+    ).toEqual([
+      "sources[0].forwardAll.regions[1]: 'eu-west-1' is not one of this account's regions (us-east-1)",
+      "sources[0].forwardAll.regions[2]: 'us-east-1' is listed twice",
+    ]);
+  });
+
+  it("refuses exclusions longer than the 25 KB selection criteria CloudWatch Logs takes", () => {
+    const exclude = Array.from({ length: 600 }, (_, i) => `/aws/lambda/function-with-a-long-name-${i}`);
+    expect(errors({ recipient: RECIPIENT, sources: [source({ forwardAll: { exclude } })] })[0]).toMatch(
+      /^sources: the forwardAll exclusions of 111111111111\/us-east-1 make a selection criteria of \d+ bytes; CloudWatch Logs allows 25600$/,
+    );
+  });
+});

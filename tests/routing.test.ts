@@ -544,6 +544,7 @@ describe("knowledge-center setup (firehose, flow logs in us-east-2)", () => {
       {
         accountId: "222222222222",
         regions: ["us-east-2"],
+        accountPolicies: [],
         senderRoles: [],
         routes: [
           {
@@ -745,6 +746,39 @@ describe("concrete edge cases", () => {
     expect(plan.placements).toEqual([
       { accountId: "999999999999", region: "us-east-1" },
       { accountId: "999999999999", region: "us-west-2" },
+    ]);
+  });
+});
+
+describe("account-wide forwarding in organization mode", () => {
+  const settings = settingsOf(
+    {
+      recipient: { accountId: "999999999999", region: "ap-northeast-1", organizationId: "o-a1b2c3d4e5" },
+      sources: [{ accountId: "111111111111", regions: ["us-east-2"], forwardAll: {} }],
+    },
+    "org",
+  );
+  const source = planRouting(settings).sources[0]!;
+
+  it("passes the sender's own role in the account policy document", () => {
+    expect(source.accountPolicies.map((a) => a.document)).toEqual([
+      {
+        DestinationArn: "arn:aws:logs:us-east-2:999999999999:destination:central-logging-org",
+        FilterPattern: "",
+        Distribution: "Random",
+        RoleArn: "arn:aws:iam::111111111111:role/central-logging-org-cwl-sender-us-east-2",
+      },
+    ]);
+  });
+
+  it("lets that role put events from any log group of the account in that region only", () => {
+    expect(source.senderRoles).toEqual([
+      {
+        region: "us-east-2",
+        name: "central-logging-org-cwl-sender-us-east-2",
+        arn: "arn:aws:iam::111111111111:role/central-logging-org-cwl-sender-us-east-2",
+        logGroupArns: ["arn:aws:logs:us-east-2:111111111111:log-group:*"],
+      },
     ]);
   });
 });

@@ -135,6 +135,31 @@ export class SourceAccount extends pulumi.ComponentResource {
       senders.set(s.region, { role, policy });
     }
 
+    for (const a of plan.accountPolicies) {
+      const destination = args.destinations[a.region];
+      if (!destination) throw new Error(`central-logging: no destination for ${a.key}`);
+      const sender = senders.get(a.region);
+      new aws.cloudwatch.LogAccountPolicy(
+        `${name}-${a.region}-forward-all`,
+        {
+          policyName: a.name,
+          policyType: "SUBSCRIPTION_FILTER_POLICY",
+          scope: "ALL",
+          policyDocument: JSON.stringify(a.document),
+          ...(a.selectionCriteria ? { selectionCriteria: a.selectionCriteria } : {}),
+        },
+        {
+          parent: this,
+          provider: provider(a.region),
+          // The destination must admit the account (and, in organization mode, its role exist).
+          dependsOn: [
+            ...(destination.policy ? [destination.policy] : []),
+            ...(sender ? [sender.policy] : []),
+          ],
+        },
+      );
+    }
+
     for (const route of plan.routes) {
       const destination = args.destinations[route.region];
       if (!destination) throw new Error(`central-logging: no destination for ${route.key}`);
