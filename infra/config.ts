@@ -120,6 +120,11 @@ const CloudTrailSchema = z.strictObject({
   retentionDays: retentionDays.default(7),
   /** An SNS topic in the account that CloudTrail notifies on every log file delivery. */
   snsTopic: z.boolean().default(false),
+  /**
+   * An organization trail (this account must be the organization's management account): it logs
+   * every account of the organization, under `AWSLogs/<organizationId>/`.
+   */
+  organization: z.boolean().default(false),
   /** Forward the trail's log group to the recipient like any other (counts towards two filters). */
   forward: z
     .strictObject({ filterPattern: filterPattern.default(""), filterName: filterName.optional() })
@@ -317,6 +322,7 @@ export interface CloudTrailSettings {
   logGroup: string;
   retentionDays: number;
   snsTopic: boolean;
+  organization: boolean;
   forward?: { filterPattern: string; filterName: string };
 }
 
@@ -584,6 +590,7 @@ function resolveSource(
         logGroup: t.logGroup,
         retentionDays: t.retentionDays,
         snsTopic: t.snsTopic,
+        organization: t.organization,
         ...(forward ? { forward } : {}),
       };
     }
@@ -674,6 +681,21 @@ function checkRecipient(
   if (recipient.roleArn && ROLE_ARN.exec(recipient.roleArn)?.[1] !== recipient.accountId)
     fail(["recipient", "roleArn"], `is not a role in account ${recipient.accountId}`);
   errors.push(...checkLifecycle(recipient.lifecycle, raw));
+  // An organization trail writes under the organization's prefix: it needs the organization id,
+  // and an organization has one management account, so one such trail.
+  const rawSources = Array.isArray(raw.sources) ? raw.sources : [];
+  const orgTrails = sources.filter((s) => s.cloudTrail?.organization);
+  orgTrails.forEach((s, n) => {
+    const index = rawSources.findIndex((r) => isRecord(r) && String(r.accountId) === s.accountId);
+    const path = ["sources", index, "cloudTrail", "organization"];
+    if (!recipient.organizationId)
+      fail(path, "needs recipient.organizationId (the trail writes AWSLogs/<organizationId>/)");
+    else if (n > 0)
+      fail(
+        path,
+        `is set for a second account (also ${orgTrails[0]?.accountId}); an organization has one trail of this kind`,
+      );
+  });
   // The same account may be recipient and source; it is deployed with one role.
   const asSource = sources.find((s) => s.accountId === recipient.accountId);
   if (asSource && asSource.roleArn !== recipient.roleArn) {
@@ -739,7 +761,11 @@ function checkPolicySizes(settings: Settings): string[] {
         `sources: the forwardAll exclusions of ${a.key} make a selection criteria of ${size} bytes; CloudWatch Logs allows ${SELECTION_CRITERIA_MAX_BYTES}`,
       );
   }
-  const trails = plan.trails.map((t) => ({ accountId: t.accountId, trailArn: t.arn }));
+  const trails = plan.trails.map((t) => ({
+    accountId: t.accountId,
+    trailArn: t.arn,
+    ...(t.organizationId ? { organizationId: t.organizationId } : {}),
+  }));
   const bucketPolicy = bytes(archiveBucketPolicy(arn.bucket(plan.recipient.bucketName), trails));
   if (bucketPolicy > BUCKET_POLICY_MAX_BYTES)
     errors.push(

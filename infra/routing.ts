@@ -71,6 +71,8 @@ export interface TrailPlan {
   roleArn: string;
   /** Where in the archive bucket its files land: `AWSLogs/<account>/`. */
   bucketPrefix: string;
+  /** An organization trail also writes `AWSLogs/<organizationId>/`. */
+  organizationId?: string;
   snsTopic?: { name: string; arn: string };
 }
 
@@ -234,6 +236,7 @@ export function planRouting(settings: Settings): RoutingPlan {
       roleName: `${settings.namePrefix}-cloudtrail-logs`,
       roleArn: arn.role(source.accountId, `${settings.namePrefix}-cloudtrail-logs`),
       bucketPrefix: `AWSLogs/${source.accountId}/`,
+      ...(t.organization && recipient.organizationId ? { organizationId: recipient.organizationId } : {}),
       ...(t.snsTopic
         ? {
             snsTopic: {

@@ -1181,6 +1181,7 @@ describe("trails and alarms", () => {
       logGroup: "CloudTrail/DefaultLogGroup",
       retentionDays: 7,
       snsTopic: false,
+      organization: false,
     });
   });
 
@@ -1376,5 +1377,31 @@ describe("forwardAll", () => {
     expect(errors({ recipient: RECIPIENT, sources: [source({ forwardAll: { exclude } })] })[0]).toMatch(
       /^sources: the forwardAll exclusions of 111111111111\/us-east-1 make a selection criteria of \d+ bytes; CloudWatch Logs allows 25600$/,
     );
+  });
+});
+
+describe("organization trail", () => {
+  const org = { ...RECIPIENT, organizationId: "o-a1b2c3d4e5" };
+
+  it("needs recipient.organizationId", () => {
+    expect(
+      errors({ recipient: RECIPIENT, sources: [source({ cloudTrail: { organization: true } })] }),
+    ).toEqual([
+      "sources[0].cloudTrail.organization: true needs recipient.organizationId (the trail writes AWSLogs/<organizationId>/)",
+    ]);
+  });
+
+  it("exists once: an organization has one management account", () => {
+    expect(
+      errors({
+        recipient: org,
+        sources: [
+          source({ cloudTrail: { organization: true } }),
+          source({ accountId: "222222222222", cloudTrail: { organization: true } }),
+        ],
+      }),
+    ).toEqual([
+      "sources[1].cloudTrail.organization: true is set for a second account (also 111111111111); an organization has one trail of this kind",
+    ]);
   });
 });

@@ -23,6 +23,8 @@ const sourceA = {
   accountId: A,
   regions: ["ap-northeast-1"],
   subscriptions: [{ logGroup: "test-trail", filterPattern: "{$.userIdentity.type = tada}" }],
+  // The management account's organization trail (seeds/004: every account's CloudTrail, one bucket).
+  cloudTrail: { organization: true },
 };
 const sourceB = { accountId: B, regions: ["us-east-2"], flowLogs: [{ vpcId: "vpc-12345678" }] };
 const config = (sources: unknown[]) => ({
@@ -78,6 +80,25 @@ describe("recipient in organization mode", () => {
         },
       ],
     ]);
+  });
+});
+
+describe("the organization trail", () => {
+  it("is an organization trail of the management account, admitted under AWSLogs/<org-id>/", () => {
+    const trail = p.one("aws:cloudtrail/trail:Trail");
+    expect(p.where(trail)).toBe(`${A}/ap-northeast-1`);
+    expect(trail.inputs).toMatchObject({ isOrganizationTrail: true, isMultiRegionTrail: true });
+    const write = policyOf(p.one(T.bucketPolicy)).Statement.find((s) => s.Sid === `CloudTrailWrite${A}`);
+    expect(write?.Resource).toEqual([
+      `arn:aws:s3:::central-logging-org-archive-${RECIPIENT}-ap-northeast-1/AWSLogs/${A}/*`,
+      `arn:aws:s3:::central-logging-org-archive-${RECIPIENT}-ap-northeast-1/AWSLogs/${ORG}/*`,
+    ]);
+    expect(write?.Condition).toEqual({
+      StringEquals: {
+        "s3:x-amz-acl": "bucket-owner-full-control",
+        "aws:SourceArn": `arn:aws:cloudtrail:ap-northeast-1:${A}:trail/central-logging-org`,
+      },
+    });
   });
 });
 

@@ -42,7 +42,11 @@ export class Recipient extends pulumi.ComponentResource {
       {
         bucketName: plan.bucketName,
         lifecycle: args.settings.lifecycle,
-        trails: (args.trails ?? []).map((t) => ({ accountId: t.accountId, trailArn: t.arn })),
+        trails: (args.trails ?? []).map((t) => ({
+          accountId: t.accountId,
+          trailArn: t.arn,
+          ...(t.organizationId ? { organizationId: t.organizationId } : {}),
+        })),
         provider: provider(plan.bucketRegion),
       },
       { parent: this },

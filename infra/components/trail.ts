@@ -65,6 +65,7 @@ export class Trail extends pulumi.ComponentResource {
         name: plan.name,
         s3BucketName: args.bucketName,
         isMultiRegionTrail: true,
+        ...(plan.organizationId ? { isOrganizationTrail: true } : {}),
         includeGlobalServiceEvents: true,
         enableLogFileValidation: true,
         enableLogging: true,

@@ -49,8 +49,9 @@ export function formatPlan(stack: string, plan: RoutingPlan, resources: readonly
   const placed = placeResources(resources);
   const lines: string[] = [];
   const r = plan.recipient;
+  const mode = r.organizationId ? `, organization ${r.organizationId}` : "";
   lines.push(
-    `central-logging plan for stack '${stack}' (transport: ${r.transport}, recipient ${r.accountId})`,
+    `central-logging plan for stack '${stack}' (transport: ${r.transport}, recipient ${r.accountId}${mode})`,
     "",
   );
 
@@ -78,11 +79,25 @@ export function formatPlan(stack: string, plan: RoutingPlan, resources: readonly
   if (routes.length === 0) lines.push("  (none)");
   lines.push("");
 
+  const policies = plan.sources.flatMap((s) => s.accountPolicies);
+  if (policies.length > 0) {
+    lines.push("Account-wide forwarding (every log group but the excluded ones):");
+    for (const a of policies) {
+      const pattern = a.filterPattern === "" ? "everything" : `pattern ${a.filterPattern}`;
+      const except = a.excluded.length > 0 ? ` except ${a.excluded.join(", ")}` : "";
+      lines.push(
+        `  ${a.accountId} ${a.region} all log groups${except} (${pattern}) -> destination ${a.destinationArn}`,
+      );
+    }
+    lines.push("");
+  }
+
   lines.push("Trails (multi-region, log-file validation on) -> archive and log group:");
   for (const t of plan.trails) {
     const topic = t.snsTopic ? `, notifies ${t.snsTopic.name}` : "";
+    const org = t.organizationId ? ` [organization trail, also AWSLogs/${t.organizationId}/]` : "";
     lines.push(
-      `  ${t.accountId} ${t.region} trail ${t.name} -> s3://${r.bucketName}/${t.bucketPrefix} and log group ${t.logGroup} (${t.retentionDays} days${topic})`,
+      `  ${t.accountId} ${t.region} trail ${t.name}${org} -> s3://${r.bucketName}/${t.bucketPrefix} and log group ${t.logGroup} (${t.retentionDays} days${topic})`,
     );
   }
   if (plan.trails.length === 0) lines.push("  (none)");

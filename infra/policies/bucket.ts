@@ -5,6 +5,8 @@ export interface TrailWriter {
   accountId: string;
   /** `arn:aws:cloudtrail:<region>:<account>:trail/<name>` */
   trailArn: string;
+  /** An organization trail: it also writes under `AWSLogs/<organizationId>/`. */
+  organizationId?: string;
 }
 
 /** S3 refuses a bucket policy larger than this. */
@@ -54,7 +56,9 @@ export function archiveBucketPolicy(bucketArn: string, trails: readonly TrailWri
       Effect: "Allow",
       Principal: { Service: "cloudtrail.amazonaws.com" },
       Action: "s3:PutObject",
-      Resource: `${bucketArn}/AWSLogs/${t.accountId}/*`,
+      Resource: t.organizationId
+        ? [`${bucketArn}/AWSLogs/${t.accountId}/*`, `${bucketArn}/AWSLogs/${t.organizationId}/*`]
+        : `${bucketArn}/AWSLogs/${t.accountId}/*`,
       Condition: {
         StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": t.trailArn },
       },

@@ -91,3 +91,15 @@ describe("the delivery-notification topic", () => {
     ]);
   });
 });
+
+describe("archiveBucketPolicy with an organization trail", () => {
+  it("lets it write its management account's prefix and the organization's prefix", () => {
+    const doc = wire(
+      archiveBucketPolicy(BUCKET, [{ accountId: A, trailArn: TRAIL_A, organizationId: "o-a1b2c3d4e5" }]),
+    );
+    expect(doc.Statement.find((s) => s.Sid === `CloudTrailWrite${A}`)?.Resource).toEqual([
+      `${BUCKET}/AWSLogs/${A}/*`,
+      `${BUCKET}/AWSLogs/o-a1b2c3d4e5/*`,
+    ]);
+  });
+});
