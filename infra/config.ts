@@ -748,7 +748,7 @@ function checkPolicySizes(settings: Settings): string[] {
   const bytes = (doc: unknown) => JSON.stringify(doc).length;
   // In organization mode the access policy names the organization: its size does not grow.
   for (const d of settings.recipient.organizationId ? [] : plan.destinations) {
-    const size = bytes(destinationAccessPolicy(d.arn, d.senderAccountIds));
+    const size = bytes(destinationAccessPolicy(d.arn, d.senderAccountIds, d.accountPolicies));
     if (size > DESTINATION_POLICY_MAX_BYTES)
       errors.push(
         `sources: ${d.senderAccountIds.length} accounts forward in ${d.region}, so its destination access policy would be ${size} bytes; CloudWatch Logs allows ${DESTINATION_POLICY_MAX_BYTES}: set recipient.organizationId to admit the organization instead`,
@@ -769,7 +769,7 @@ function checkPolicySizes(settings: Settings): string[] {
   const bucketPolicy = bytes(archiveBucketPolicy(arn.bucket(plan.recipient.bucketName), trails));
   if (bucketPolicy > BUCKET_POLICY_MAX_BYTES)
     errors.push(
-      `sources: ${trails.length} trails would make the archive bucket policy ${bucketPolicy} bytes; S3 allows ${BUCKET_POLICY_MAX_BYTES}: split the accounts across stacks (organization trails are not built yet)`,
+      `sources: ${trails.length} trails would make the archive bucket policy ${bucketPolicy} bytes; S3 allows ${BUCKET_POLICY_MAX_BYTES}: deliver them through one organization trail instead (cloudTrail.organization)`,
     );
   return errors;
 }

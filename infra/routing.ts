@@ -34,6 +34,8 @@ export interface DestinationPlan {
   arn: string;
   /** Source accounts with at least one log group forwarded in this region, sorted. */
   senderAccountIds: string[];
+  /** Some sender forwards account-wide here: the access policy must allow `logs:PutAccountPolicy`. */
+  accountPolicies: boolean;
 }
 
 export type RouteOrigin = "subscription" | "flowLog" | "cloudTrail";
@@ -348,6 +350,7 @@ export function planRouting(settings: Settings): RoutingPlan {
     name: destinationName,
     arn: destinationArn(region),
     senderAccountIds: [...(senders.get(region) ?? [])].sort(),
+    accountPolicies: sources.some((s) => s.accountPolicies.some((a) => a.region === region)),
   }));
 
   const placements = new Map<string, { accountId: string; region: string }>();

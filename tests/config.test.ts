@@ -1278,7 +1278,7 @@ describe("policies that grow with every account stay within AWS's size limits", 
     const result = errors({ recipient: RECIPIENT, sources: many });
     expect(result).toHaveLength(1);
     expect(result[0]).toMatch(
-      /^sources: 80 trails would make the archive bucket policy \d+ bytes; S3 allows 20480: split the accounts across stacks \(organization trails are not built yet\)$/,
+      /^sources: 80 trails would make the archive bucket policy \d+ bytes; S3 allows 20480: deliver them through one organization trail instead \(cloudTrail\.organization\)$/,
     );
     expect(() => ok({ recipient: RECIPIENT, sources: many.slice(0, 40) })).not.toThrow();
   });

@@ -535,6 +535,7 @@ describe("knowledge-center setup (firehose, flow logs in us-east-2)", () => {
         name: "central-logging-kc",
         arn: "arn:aws:logs:us-east-2:111111111111:destination:central-logging-kc",
         senderAccountIds: ["222222222222"],
+        accountPolicies: false,
       },
     ]);
   });
@@ -647,6 +648,7 @@ describe("blog setup (kinesis, CloudTrail log group in ap-northeast-1)", () => {
         name: "central-logging-blog",
         arn: "arn:aws:logs:ap-northeast-1:999999999999:destination:central-logging-blog",
         senderAccountIds: ["111111111111"],
+        accountPolicies: false,
       },
     ]);
     expect(plan.sources[0]!.flowLogs).toEqual([]);
@@ -702,6 +704,7 @@ describe("concrete edge cases", () => {
         name: "central-logging-dev",
         arn: "arn:aws:logs:eu-west-1:999999999999:destination:central-logging-dev",
         senderAccountIds: ["111111111111", "999999999999"],
+        accountPolicies: false,
       },
     ]);
     expect(plan.placements).toEqual([

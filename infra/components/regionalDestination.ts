@@ -42,7 +42,7 @@ export class RegionalDestination extends pulumi.ComponentResource {
         accessPolicy: JSON.stringify(
           args.organizationId
             ? destinationOrgAccessPolicy(args.plan.arn, args.organizationId)
-            : destinationAccessPolicy(args.plan.arn, args.plan.senderAccountIds),
+            : destinationAccessPolicy(args.plan.arn, args.plan.senderAccountIds, args.plan.accountPolicies),
         ),
         // Moving from an account list to the organization needs a forced update (after senders pass roles).
         ...(args.organizationId ? { forceUpdate: true } : {}),

@@ -75,13 +75,22 @@ export function destinationOrgAccessPolicy(destinationArn: string, organizationI
   });
 }
 
-/** Exactly the source accounts that forward in this region may subscribe to its destination. */
-export function destinationAccessPolicy(destinationArn: string, senderAccountIds: string[]): PolicyDocument {
+/**
+ * Exactly the source accounts that forward in this region may subscribe to its destination;
+ * account-wide (`logs:PutAccountPolicy`) only where some sender forwards account-wide.
+ */
+export function destinationAccessPolicy(
+  destinationArn: string,
+  senderAccountIds: string[],
+  accountPolicies = false,
+): PolicyDocument {
   return document({
     Sid: "AllowSourceAccountsToSubscribe",
     Effect: "Allow",
     Principal: { AWS: [...new Set(senderAccountIds)].sort() },
-    Action: "logs:PutSubscriptionFilter",
+    Action: accountPolicies
+      ? ["logs:PutSubscriptionFilter", "logs:PutAccountPolicy"]
+      : "logs:PutSubscriptionFilter",
     Resource: destinationArn,
   });
 }

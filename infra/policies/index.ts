@@ -9,5 +9,6 @@ export {
 export type { PolicyDocument, PolicyStatement } from "./document";
 export { firehoseDeliveryPolicy, firehoseTrustPolicy } from "./firehose";
 export { flowLogsPermissions, flowLogsTrustPolicy } from "./flowLogs";
+export { trailKeyPolicy } from "./kms";
 export { lambdaTrustPolicy, processorPermissions } from "./lambda";
 export { senderRolePermissions, senderRoleTrustPolicy } from "./sender";

@@ -116,6 +116,20 @@ const cases: [builder: keyof typeof policies, label: string, doc: () => policies
   ],
   ["lambdaTrustPolicy", "lambda trust", () => policies.lambdaTrustPolicy(RECIPIENT)],
   [
+    "trailKeyPolicy",
+    "trail key",
+    () =>
+      policies.trailKeyPolicy({
+        recipientAccountId: RECIPIENT,
+        trails: [{ accountId: A, trailArn: arn.trail(HOME, A, "central-logging-prod") }],
+      }),
+  ],
+  [
+    "destinationAccessPolicy",
+    "destination access, account-wide senders",
+    () => policies.destinationAccessPolicy(DESTINATION, [A], true),
+  ],
+  [
     "processorPermissions",
     "processor permissions",
     () =>
@@ -155,7 +169,9 @@ describe("every policy builder", () => {
       for (const s of doc.Statement.filter((st) => st.Effect === "Allow")) {
         expect(list(s.Action).length).toBeGreaterThan(0);
         expect(list(s.Action).filter((a) => a.includes("*"))).toEqual([]);
-        expect(list(s.Resource)).not.toContain("*");
+        // In a key policy "*" means "this key" (the only form KMS takes); anywhere else it is refused.
+        const keyPolicy = list(s.Action).every((a) => a.startsWith("kms:"));
+        if (!keyPolicy) expect(list(s.Resource)).not.toContain("*");
         // Everyone, only when narrowed to the organization.
         if (s.Principal === "*") expect(s.Condition?.StringEquals?.["aws:PrincipalOrgID"]).toMatch(/^o-/);
       }
