@@ -226,6 +226,8 @@ const RecipientSchema = z.strictObject({
    * Organization mode: destinations admit the whole organization (`aws:PrincipalOrgID`) instead of
    * listing accounts, so adding an account changes nothing on the recipient side.
    */
+  /** Encrypt every trail's log files with one KMS key of the recipient account (bucket region). */
+  trailKms: z.boolean().default(false),
   organizationId: z
     .string()
     .regex(/^o-[a-z0-9]{10,32}$/, { error: "is not an AWS Organizations id (o- and 10-32 of a-z 0-9)" })
@@ -369,6 +371,7 @@ export interface RecipientSettings {
   region: string;
   bucketRegion: string;
   transport: Transport;
+  trailKms: boolean;
   organizationId?: string;
   bucketName: string;
   lifecycle: {
@@ -681,6 +684,8 @@ function checkRecipient(
   if (recipient.roleArn && ROLE_ARN.exec(recipient.roleArn)?.[1] !== recipient.accountId)
     fail(["recipient", "roleArn"], `is not a role in account ${recipient.accountId}`);
   errors.push(...checkLifecycle(recipient.lifecycle, raw));
+  if (recipient.trailKms && !sources.some((s) => s.cloudTrail))
+    fail(["recipient", "trailKms"], "needs at least one source with cloudTrail: the key encrypts trails");
   // An organization trail writes under the organization's prefix: it needs the organization id,
   // and an organization has one management account, so one such trail.
   const rawSources = Array.isArray(raw.sources) ? raw.sources : [];

@@ -42,7 +42,11 @@ export async function program(): Promise<Record<string, unknown>> {
       plan: source,
       destinations,
       providers: registry.forAccount(source.accountId, source.regions),
-      archive: { bucketName: recipient.archive.bucketName, policy: recipient.archive.policy },
+      archive: {
+        bucketName: recipient.archive.bucketName,
+        policy: recipient.archive.policy,
+        ...(recipient.trailKey ? { trailKeyArn: recipient.trailKey.arn } : {}),
+      },
       namePrefix: settings.namePrefix,
     });
   }

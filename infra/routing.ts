@@ -26,6 +26,8 @@ export interface RecipientPlan {
   destinationRole: { name: string; arn: string };
   /** Organization mode: destinations admit the organization, senders pass a role of their own. */
   organizationId?: string;
+  /** The KMS key the trails encrypt with (must be in the bucket's region). */
+  trailKey?: { alias: string; region: string };
 }
 
 export interface DestinationPlan {
@@ -172,6 +174,7 @@ export function planRecipient(settings: Settings): RecipientPlan {
     firehose,
     destinationRole,
     ...(r.organizationId ? { organizationId: r.organizationId } : {}),
+    ...(r.trailKms ? { trailKey: { alias: `alias/${p}-cloudtrail`, region: r.bucketRegion } } : {}),
   };
   if (r.transport === "firehose") return { ...base, targetArn: firehose.arn };
   const stream = { name: `${p}-logs`, arn: arn.stream(home, acct, `${p}-logs`) };

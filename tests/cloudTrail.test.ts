@@ -26,7 +26,7 @@ let p: Registered;
 beforeAll(async () => {
   p = await runStack(
     "ct",
-    stackConfig({ accountId: RECIPIENT, region: "ap-northeast-1" }, [
+    stackConfig({ accountId: RECIPIENT, region: "ap-northeast-1", trailKms: true }, [
       {
         accountId: A,
         regions: ["ap-northeast-1", "us-east-1"],
@@ -117,6 +117,46 @@ describe("trails", () => {
         Condition: { StringEquals: { "aws:SourceArn": TRAIL_A } },
       },
     ]);
+  });
+});
+
+describe("the trails' KMS key", () => {
+  const KEY = "aws:kms/key:Key";
+
+  it("lives in the recipient account, in the bucket's region, with rotation on", () => {
+    const key = p.one(KEY);
+    expect(p.where(key)).toBe(`${RECIPIENT}/ap-northeast-1`);
+    expect(key.inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30 });
+    const alias = p.one("aws:kms/alias:Alias");
+    expect(p.where(alias)).toBe(`${RECIPIENT}/ap-northeast-1`);
+    expect(input(alias, "name")).toBe("alias/central-logging-ct-cloudtrail");
+  });
+
+  it("lets CloudTrail encrypt for exactly the configured trails", () => {
+    const encrypt = policyOf(p.one(KEY)).Statement.find(
+      (s) => s.Sid === "CloudTrailEncryptsConfiguredTrails",
+    );
+    expect(encrypt).toEqual({
+      Sid: "CloudTrailEncryptsConfiguredTrails",
+      Effect: "Allow",
+      Principal: { Service: "cloudtrail.amazonaws.com" },
+      Action: "kms:GenerateDataKey",
+      Resource: "*",
+      Condition: {
+        StringEquals: {
+          "aws:SourceArn": [TRAIL_A, TRAIL_B],
+          "kms:EncryptionContext:aws:cloudtrail:arn": [TRAIL_A, TRAIL_B],
+        },
+      },
+    });
+    for (const s of policyOf(p.one(KEY)).Statement)
+      expect(list(s.Action).some((a) => a.includes("*"))).toBe(false);
+  });
+
+  it("encrypts every trail with it", () => {
+    for (const trail of p.ofType(TRAIL_TYPE)) {
+      expect(input<string>(trail, "kmsKeyId")).toMatch(/^arn:aws:kms:ap-northeast-1:999999999999:/);
+    }
   });
 });
 

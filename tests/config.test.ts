@@ -84,6 +84,7 @@ describe("happy paths", () => {
     expect(settings.stack).toBe("dev");
     expect(settings.namePrefix).toBe("central-logging-dev");
     expect(settings.recipient).toEqual({
+      trailKms: false,
       accountId: "999999999999",
       roleArn: "arn:aws:iam::999999999999:role/CentralLoggingDeployer",
       region: "ap-northeast-1",
@@ -138,6 +139,7 @@ describe("happy paths", () => {
     );
     expect(settings.namePrefix).toBe("central-logging-prod");
     expect(settings.recipient).toEqual({
+      trailKms: false,
       accountId: "999999999999",
       region: "ap-northeast-1",
       bucketRegion: "ap-northeast-1",
@@ -1402,6 +1404,14 @@ describe("organization trail", () => {
       }),
     ).toEqual([
       "sources[1].cloudTrail.organization: true is set for a second account (also 111111111111); an organization has one trail of this kind",
+    ]);
+  });
+});
+
+describe("trail encryption", () => {
+  it("needs a trail to encrypt", () => {
+    expect(recipientErrors({ trailKms: true })).toEqual([
+      "recipient.trailKms: true needs at least one source with cloudTrail: the key encrypts trails",
     ]);
   });
 });

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { RecipientSettings } from "../config";
-import { destinationPermissions, destinationTrustPolicy } from "../policies";
+import { destinationPermissions, destinationTrustPolicy, trailKeyPolicy } from "../policies";
 import type { DestinationPlan, RecipientPlan, TrailPlan } from "../routing";
 import { ArchiveBucket } from "./archiveBucket";
 import { ArchiveDelivery } from "./archiveDelivery";
@@ -26,6 +26,8 @@ export class Recipient extends pulumi.ComponentResource {
   readonly stream?: aws.kinesis.Stream;
   readonly delivery: ArchiveDelivery;
   readonly destinations: Record<string, RegionalDestination> = {};
+  /** The key the trails encrypt with, when `trailKms` is on. */
+  readonly trailKey?: aws.kms.Key;
 
   constructor(name: string, args: RecipientArgs, opts?: pulumi.ComponentResourceOptions) {
     super("central-logging:recipient:Recipient", name, {}, opts);
@@ -51,6 +53,31 @@ export class Recipient extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+
+    const trails = args.trails ?? [];
+    if (plan.trailKey && trails.length > 0) {
+      const o = { parent: this, provider: provider(plan.trailKey.region) };
+      this.trailKey = new aws.kms.Key(
+        `${name}-trail-key`,
+        {
+          description: "central-logging: CloudTrail log files of the configured trails",
+          enableKeyRotation: true,
+          deletionWindowInDays: 30,
+          policy: JSON.stringify(
+            trailKeyPolicy({
+              recipientAccountId: plan.accountId,
+              trails: trails.map((t) => ({ accountId: t.accountId, trailArn: t.arn })),
+            }),
+          ),
+        },
+        o,
+      );
+      new aws.kms.Alias(
+        `${name}-trail-key-alias`,
+        { name: plan.trailKey.alias, targetKeyId: this.trailKey.keyId },
+        o,
+      );
+    }
 
     if (plan.stream) {
       const { shardCount, retentionHours } = args.settings.stream;

@@ -24,7 +24,7 @@ export interface SourceAccountArgs {
   /** This account's providers by region. */
   providers: Record<string, aws.Provider>;
   /** The central archive, for the account's trail (if it has one). */
-  archive?: { bucketName: pulumi.Input<string>; policy: pulumi.Resource };
+  archive?: { bucketName: pulumi.Input<string>; policy: pulumi.Resource; trailKeyArn?: pulumi.Input<string> };
   /** Prefix of alarm names. */
   namePrefix: string;
 }
@@ -99,6 +99,7 @@ export class SourceAccount extends pulumi.ComponentResource {
           plan: t,
           bucketName: args.archive.bucketName,
           bucketPolicy: args.archive.policy,
+          ...(args.archive.trailKeyArn ? { kmsKeyArn: args.archive.trailKeyArn } : {}),
           provider: provider(t.region),
         },
         { parent: this },

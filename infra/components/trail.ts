@@ -9,6 +9,8 @@ export interface TrailArgs {
   bucketName: pulumi.Input<string>;
   /** The bucket policy that admits this trail: CloudTrail checks it when the trail is created. */
   bucketPolicy?: pulumi.Resource;
+  /** The recipient's key that encrypts the log files (`trailKms`). */
+  kmsKeyArn?: pulumi.Input<string>;
   /** The source account's provider in the trail's region. */
   provider: aws.Provider;
 }
@@ -73,6 +75,7 @@ export class Trail extends pulumi.ComponentResource {
         cloudWatchLogsGroupArn: pulumi.interpolate`${this.logGroup.arn}:*`,
         cloudWatchLogsRoleArn: role.arn,
         ...(topicName ? { snsTopicName: topicName } : {}),
+        ...(args.kmsKeyArn ? { kmsKeyId: args.kmsKeyArn } : {}),
       },
       // CloudTrail checks the bucket policy, the role and the topic policy when the trail is made.
       { ...o, dependsOn: ready },
