@@ -9,6 +9,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { checkEventPattern, DEFAULT_EVENT_PATTERN, eventPatternJson } from "./eventPattern";
 import { checkFilterPattern } from "./filterPattern";
 import { arn } from "./names";
 import { archiveBucketPolicy, BUCKET_POLICY_MAX_BYTES, destinationAccessPolicy } from "./policies";
@@ -21,6 +22,9 @@ export const PROJECT = "central-logging";
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
+
+/** IAM, STS and sign-in events reach EventBridge only in us-east-1 (they are global services). */
+export const IAM_EVENTS_REGION = "us-east-1";
 
 /** CloudWatch Logs allows at most two subscription filters per log group (a fixed quota). */
 export const MAX_FILTERS_PER_LOG_GROUP = 2;
@@ -181,6 +185,30 @@ const NotificationsSchema = z.strictObject({
     .default([]),
 });
 
+/**
+ * An EventBridge rule in the source account (the EventBridge write-up). The pattern defaults to the
+ * write-up's: IAM API calls recorded by CloudTrail, which surface only in us-east-1.
+ */
+const EventRuleSchema = z.strictObject({
+  /** The rule's name within the stack: the physical name is `<namePrefix>-<name>`. */
+  name: kebabName.default("iam"),
+  /** Default us-east-1 for the default (IAM) pattern; else optional when the account has one region. */
+  region: region.optional(),
+  /** A map (or JSON text) in EventBridge's pattern syntax; checked before anything is deployed. */
+  pattern: z
+    .unknown()
+    .superRefine((pattern, ctx) => {
+      if (pattern === undefined) return;
+      const check = checkEventPattern(pattern);
+      if (!check.ok)
+        ctx.addIssue({ code: "custom", message: `is not a valid event pattern: ${check.message}` });
+    })
+    .optional(),
+  /** Also match read-only management events (`ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS`). */
+  readOnlyEvents: z.boolean().default(false),
+  description: z.string().max(512).optional(),
+});
+
 const SourceSchema = z.strictObject({
   accountId,
   roleArn: roleArn.optional(),
@@ -205,6 +233,8 @@ const SourceSchema = z.strictObject({
   cisAlarms: z.boolean().default(false),
   /** Who the alarm topic notifies; alarms need at least one subscriber. */
   alarmNotifications: NotificationsSchema.prefault({}),
+  /** EventBridge rules whose events reach the recipient's events archive. */
+  events: z.array(EventRuleSchema).default([]),
 });
 
 const LifecycleSchema = z.strictObject({
@@ -212,6 +242,12 @@ const LifecycleSchema = z.strictObject({
   glacierDays: int(1, 36500).default(365),
   expireDays: int(1, 36500).default(1095),
   noncurrentVersionExpireDays: int(1, 36500).default(30),
+});
+
+/** Firehose buffering; dynamic partitioning refuses buffers under 64 MiB and zero buffering. */
+const buffering = z.strictObject({
+  bufferSizeMiB: int(64, 128).default(64),
+  bufferIntervalSeconds: int(60, 900).default(300),
 });
 
 const RecipientSchema = z.strictObject({
@@ -242,10 +278,26 @@ const RecipientSchema = z.strictObject({
       retentionHours: int(24, 8760).default(24),
     })
     .prefault({}),
-  firehose: z
+  /** The log archive's Firehose; dynamic partitioning needs buffers of 64 MiB or more. */
+  firehose: buffering.prefault({}),
+  /** The events archive's Firehose (EventBridge rules), same rule. */
+  events: buffering.prefault({}),
+  /** Glue tables with partition projection and an Athena workgroup over the archive. */
+  athena: z
     .strictObject({
-      bufferSizeMiB: int(1, 128).default(5),
-      bufferIntervalSeconds: int(0, 900).default(300),
+      enabled: z.boolean().default(true),
+      /** Glue database; default the name prefix with `_` for `-`. */
+      database: z
+        .string()
+        .regex(/^[a-z][a-z0-9_]{0,254}$/, {
+          error: "is not a Glue database name (a-z 0-9 _, starting with a letter)",
+        })
+        .optional(),
+      /** Where query results go; default `<namePrefix>-athena-<accountId>-<bucketRegion>`. */
+      resultsBucketName: z.string().optional(),
+      resultsExpireDays: int(1, 3650).default(30),
+      /** Cancel a query that would scan more than this (GiB); unset = no limit. */
+      bytesScannedCutoffGiB: int(1, 1_000_000).optional(),
     })
     .prefault({}),
 });
@@ -352,6 +404,15 @@ export interface ForwardAllSettings {
   exclude: string[];
 }
 
+export interface EventRuleSettings {
+  name: string;
+  region: string;
+  /** The pattern as the JSON text EventBridge takes. */
+  pattern: string;
+  readOnlyEvents: boolean;
+  description?: string;
+}
+
 export interface SourceSettings {
   accountId: string;
   roleArn?: string;
@@ -363,6 +424,20 @@ export interface SourceSettings {
   alarms: AlarmSettings[];
   cisAlarms: boolean;
   alarmNotifications: AlarmNotifications;
+  events: EventRuleSettings[];
+}
+
+export interface Buffering {
+  bufferSizeMiB: number;
+  bufferIntervalSeconds: number;
+}
+
+export interface AthenaSettings {
+  enabled: boolean;
+  database: string;
+  resultsBucketName: string;
+  resultsExpireDays: number;
+  bytesScannedCutoffGiB?: number;
 }
 
 export interface RecipientSettings {
@@ -381,7 +456,9 @@ export interface RecipientSettings {
     noncurrentVersionExpireDays: number;
   };
   stream: { shardCount?: number; retentionHours: number };
-  firehose: { bufferSizeMiB: number; bufferIntervalSeconds: number };
+  firehose: Buffering;
+  events: Buffering;
+  athena: AthenaSettings;
 }
 
 export interface Settings {
@@ -438,6 +515,12 @@ export function parseSettings(raw: RawConfig, stack: string): ParseResult {
       ...r,
       bucketRegion,
       bucketName: r.bucketName ?? `${namePrefix}-archive-${r.accountId}-${bucketRegion}`,
+      athena: {
+        ...r.athena,
+        database: r.athena.database ?? namePrefix.replaceAll("-", "_"),
+        resultsBucketName:
+          r.athena.resultsBucketName ?? `${namePrefix}-athena-${r.accountId}-${bucketRegion}`,
+      },
     };
     errors.push(...checkRecipient(recipient, raw, sources, NAME_PREFIX.test(namePrefix)));
   } else if (isRecord(input.recipient)) {
@@ -645,6 +728,36 @@ function resolveSource(
     else alarmNames.set(a.name, i);
   });
 
+  // EventBridge rules: IAM events (the default pattern) surface only in us-east-1.
+  const events: EventRuleSettings[] = [];
+  const ruleNames = new Map<string, number>();
+  source.events.forEach((e, i) => {
+    let r = e.region;
+    if (r === undefined && e.pattern === undefined) r = IAM_EVENTS_REGION;
+    else if (r === undefined && source.regions.length === 1) r = source.regions[0];
+    else if (r === undefined)
+      fail(
+        at("events", i, "region"),
+        `is required for a custom pattern: account ${source.accountId} has several regions (${source.regions.join(", ")})`,
+      );
+    // EventBridge rule names are at most 64 characters.
+    if (prefix.length + 1 + e.name.length > 64)
+      fail(at("events", i, "name"), `makes the rule name '${prefix}-${e.name}' longer than 64 characters`);
+    const key = `${r}/${e.name}`;
+    const first = ruleNames.get(key);
+    if (first !== undefined)
+      fail(at("events", i, "name"), `is used twice in ${r} (also events[${first}]); set a distinct name`);
+    ruleNames.set(key, i);
+    if (r === undefined) return;
+    events.push({
+      name: e.name,
+      region: r,
+      pattern: eventPatternJson(e.pattern ?? DEFAULT_EVENT_PATTERN),
+      readOnlyEvents: e.readOnlyEvents,
+      ...(e.description !== undefined ? { description: e.description } : {}),
+    });
+  });
+
   if (errors.length > before) return undefined;
   return {
     accountId: source.accountId,
@@ -657,6 +770,7 @@ function resolveSource(
     alarms: source.alarms,
     cisAlarms: source.cisAlarms,
     alarmNotifications: source.alarmNotifications,
+    events,
   };
 }
 
@@ -679,6 +793,29 @@ function checkRecipient(
         `recipient.bucketName: the default '${recipient.bucketName}' is not a valid S3 bucket name; set recipient.bucketName or a shorter namePrefix`,
       );
   }
+  const athena = recipient.athena;
+  const explicitResults =
+    isRecord(raw.recipient) &&
+    isRecord(raw.recipient.athena) &&
+    raw.recipient.athena.resultsBucketName !== undefined;
+  // A default made invalid by the prefix is reported once, on the archive's name.
+  const defaultsOk = prefixOk && isBucketName(recipient.bucketName);
+  if (athena.enabled && !isBucketName(athena.resultsBucketName) && (explicitResults || defaultsOk)) {
+    if (explicitResults)
+      fail(
+        ["recipient", "athena", "resultsBucketName"],
+        "is not a valid S3 bucket name (3-63 of a-z 0-9 . -)",
+      );
+    else
+      errors.push(
+        `recipient.athena.resultsBucketName: the default '${athena.resultsBucketName}' is not a valid S3 bucket name; set recipient.athena.resultsBucketName or a shorter namePrefix`,
+      );
+  }
+  if (athena.enabled && athena.resultsBucketName === recipient.bucketName)
+    fail(
+      ["recipient", "athena", "resultsBucketName"],
+      "is the archive bucket; query results need a bucket of their own (they expire, the archive must not)",
+    );
   if (recipient.transport === "firehose" && isRecord(raw.recipient) && raw.recipient.stream !== undefined)
     fail(["recipient", "stream"], "only applies with transport: kinesis (there is no stream with firehose)");
   if (recipient.roleArn && ROLE_ARN.exec(recipient.roleArn)?.[1] !== recipient.accountId)

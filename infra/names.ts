@@ -20,6 +20,12 @@ export const arn = {
   trail: (region: string, account: string, name: string) =>
     `arn:aws:cloudtrail:${region}:${account}:trail/${name}`,
   topic: (region: string, account: string, name: string) => `arn:aws:sns:${region}:${account}:${name}`,
+  queue: (region: string, account: string, name: string) => `arn:aws:sqs:${region}:${account}:${name}`,
+  eventBus: (region: string, account: string, name: string) =>
+    `arn:aws:events:${region}:${account}:event-bus/${name}`,
+  /** A rule on the default bus; a rule on a custom bus has the bus name in its ARN. */
+  eventRule: (region: string, account: string, name: string, bus?: string) =>
+    `arn:aws:events:${region}:${account}:rule/${bus ? `${bus}/` : ""}${name}`,
 } as const;
 
 /** The regional service principal CloudWatch Logs uses when it assumes a destination role. */

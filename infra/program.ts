@@ -26,12 +26,17 @@ export async function program(): Promise<Record<string, unknown>> {
     destinations: plan.destinations,
     trails: plan.trails,
     settings: settings.recipient,
+    ...(plan.athena ? { athena: plan.athena } : {}),
+    namePrefix: settings.namePrefix,
     providers: registry.forAccount(r.accountId, [
       r.homeRegion,
       r.bucketRegion,
       ...plan.destinations.map((d) => d.region),
     ]),
   });
+  const events = recipient.eventsArchive
+    ? { busArn: recipient.eventsArchive.busArn, firehoseArn: recipient.eventsArchive.firehoseArn }
+    : undefined;
 
   const destinations = Object.fromEntries(
     Object.entries(recipient.destinations).map(([region, d]) => [region, { arn: d.arn, policy: d.policy }]),
@@ -41,13 +46,18 @@ export async function program(): Promise<Record<string, unknown>> {
     new SourceAccount(`source-${source.accountId}`, {
       plan: source,
       destinations,
-      providers: registry.forAccount(source.accountId, source.regions),
+      // Its log regions and the regions of its event rules.
+      providers: registry.forAccount(source.accountId, [
+        ...source.regions,
+        ...source.eventSenders.map((e) => e.region),
+      ]),
       archive: {
         bucketName: recipient.archive.bucketName,
         policy: recipient.archive.policy,
         ...(recipient.trailKey ? { trailKeyArn: recipient.trailKey.arn } : {}),
       },
       namePrefix: settings.namePrefix,
+      ...(events ? { events } : {}),
     });
   }
 
@@ -61,5 +71,14 @@ export async function program(): Promise<Record<string, unknown>> {
       Object.fromEntries(Object.entries(recipient.destinations).map(([region, d]) => [region, d.arn])),
     ),
     routes: plan.sources.flatMap((s) => s.routes.map((route) => `${route.key} -> ${route.destinationArn}`)),
+    ...(recipient.eventsArchive
+      ? {
+          eventBusArn: recipient.eventsArchive.busArn,
+          eventsFirehoseArn: recipient.eventsArchive.firehoseArn,
+        }
+      : {}),
+    ...(recipient.athena
+      ? { athenaDatabase: recipient.athena.database.name, athenaWorkgroup: recipient.athena.workgroup.name }
+      : {}),
   };
 }

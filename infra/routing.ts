@@ -6,6 +6,9 @@
  * Every key and name here derives from account ids, regions and configured names — never from a
  * list position — so adding or reordering sources cannot rename (and so replace) anything.
  */
+
+import { type NamedQueryDefinition, namedQueries } from "./athena/queries";
+import { athenaTables, type TableDefinition } from "./athena/tables";
 import type { AlarmNotifications, AlarmSettings, FlowLog, Settings, Transport } from "./config";
 import { arn } from "./names";
 
@@ -28,6 +31,27 @@ export interface RecipientPlan {
   organizationId?: string;
   /** The KMS key the trails encrypt with (must be in the bucket's region). */
   trailKey?: { alias: string; region: string };
+  /** The events archive, when any source has EventBridge rules. */
+  events?: EventsArchivePlan;
+}
+
+/**
+ * The recipient side of the EventBridge route, all in the home region: a bus that admits the
+ * sources' rules, a rule on it, and the Firehose that writes JSON Lines into the archive.
+ */
+export interface EventsArchivePlan {
+  bus: { name: string; arn: string };
+  /** The rule on the bus that delivers everything on it to the Firehose. */
+  busRule: { name: string; arn: string };
+  firehose: { name: string; arn: string; roleName: string; roleArn: string };
+  /** Assumed by EventBridge (only for the bus rule) to put records into the Firehose. */
+  deliveryRole: { name: string; arn: string };
+  /** Events the bus rule could not deliver after EventBridge's retries. */
+  deadLetterQueue: { name: string; arn: string };
+  /** Other accounts whose rules send to the bus, sorted (the recipient needs no grant). */
+  senderAccountIds: string[];
+  /** Every rule, in any account, that targets the bus: the bus policy's `aws:SourceArn`. */
+  senderRuleArns: string[];
 }
 
 export interface DestinationPlan {
@@ -126,6 +150,36 @@ export interface AccountPolicyPlan {
   };
 }
 
+/** One EventBridge rule of a source account. */
+export interface EventRulePlan {
+  /** `<account>/<region>/<name>` */
+  key: string;
+  accountId: string;
+  region: string;
+  /** The configured name; the physical one is `name`. */
+  configName: string;
+  name: string;
+  arn: string;
+  /** JSON text. */
+  pattern: string;
+  readOnlyEvents: boolean;
+  description?: string;
+}
+
+/**
+ * What the rules of one account and region share: the role EventBridge assumes to deliver, the
+ * target (the recipient's bus; its Firehose for the recipient's own rules in the home region,
+ * since EventBridge reaches a Firehose only in its own account and region) and a dead-letter queue.
+ */
+export interface EventSenderPlan {
+  region: string;
+  roleName: string;
+  roleArn: string;
+  target: { kind: "bus" | "firehose"; arn: string };
+  deadLetterQueue: { name: string; arn: string };
+  rules: EventRulePlan[];
+}
+
 export interface SourcePlan {
   accountId: string;
   regions: string[];
@@ -137,6 +191,20 @@ export interface SourcePlan {
   flowLogs: FlowLogPlan[];
   cloudTrail?: TrailPlan;
   alarms?: AlarmsPlan;
+  /** EventBridge rules, grouped by region. */
+  eventSenders: EventSenderPlan[];
+}
+
+/** Glue tables and an Athena workgroup over the archive, in the bucket's region. */
+export interface AthenaPlan {
+  region: string;
+  database: string;
+  workgroup: string;
+  resultsBucket: { name: string; arn: string };
+  resultsExpireDays: number;
+  bytesScannedCutoffGiB?: number;
+  tables: TableDefinition[];
+  queries: NamedQueryDefinition[];
 }
 
 export interface RoutingPlan {
@@ -149,6 +217,8 @@ export interface RoutingPlan {
   placements: { accountId: string; region: string }[];
   /** Trails the archive bucket admits, each under its own account's prefix; sorted by account. */
   trails: TrailPlan[];
+  /** Unset when `recipient.athena.enabled` is false. */
+  athena?: AthenaPlan;
 }
 
 export function planRecipient(settings: Settings): RecipientPlan {
@@ -175,6 +245,7 @@ export function planRecipient(settings: Settings): RecipientPlan {
     destinationRole,
     ...(r.organizationId ? { organizationId: r.organizationId } : {}),
     ...(r.trailKms ? { trailKey: { alias: `alias/${p}-cloudtrail`, region: r.bucketRegion } } : {}),
+    ...(settings.sources.some((s) => s.events.length > 0) ? { events: planEventsArchive(settings) } : {}),
   };
   if (r.transport === "firehose") return { ...base, targetArn: firehose.arn };
   const stream = { name: `${p}-logs`, arn: arn.stream(home, acct, `${p}-logs`) };
@@ -190,6 +261,68 @@ export function planRecipient(settings: Settings): RecipientPlan {
     },
     targetArn: stream.arn,
   };
+}
+
+function planEventsArchive(settings: Settings): EventsArchivePlan {
+  const { namePrefix: p } = settings;
+  const { accountId: acct, region: home } = settings.recipient;
+  const bus = { name: `${p}-events`, arn: arn.eventBus(home, acct, `${p}-events`) };
+  const rules = settings.sources.flatMap((s) =>
+    s.events
+      .filter((e) => !(s.accountId === acct && e.region === home))
+      .map((e) => ({ accountId: s.accountId, arn: arn.eventRule(e.region, s.accountId, `${p}-${e.name}`) })),
+  );
+  return {
+    bus,
+    busRule: { name: `${p}-archive`, arn: arn.eventRule(home, acct, `${p}-archive`, bus.name) },
+    firehose: {
+      name: `${p}-events`,
+      arn: arn.firehose(home, acct, `${p}-events`),
+      roleName: `${p}-events-firehose`,
+      roleArn: arn.role(acct, `${p}-events-firehose`),
+    },
+    deliveryRole: { name: `${p}-events-delivery`, arn: arn.role(acct, `${p}-events-delivery`) },
+    deadLetterQueue: { name: `${p}-events-bus-dlq`, arn: arn.queue(home, acct, `${p}-events-bus-dlq`) },
+    senderAccountIds: [...new Set(rules.map((r) => r.accountId).filter((a) => a !== acct))].sort(),
+    senderRuleArns: rules.map((r) => r.arn).sort(),
+  };
+}
+
+function planEventSenders(
+  settings: Settings,
+  recipient: RecipientPlan,
+  accountId: string,
+): EventSenderPlan[] {
+  const { namePrefix: p } = settings;
+  const source = settings.sources.find((s) => s.accountId === accountId);
+  const events = recipient.events;
+  if (!source || !events) return [];
+  const regions = [...new Set(source.events.map((e) => e.region))].sort();
+  return regions.map((region) => {
+    const direct = accountId === recipient.accountId && region === recipient.homeRegion;
+    const roleName = `${p}-events-${region}`;
+    const queueName = `${p}-events-dlq`;
+    return {
+      region,
+      roleName,
+      roleArn: arn.role(accountId, roleName),
+      target: direct ? { kind: "firehose", arn: events.firehose.arn } : { kind: "bus", arn: events.bus.arn },
+      deadLetterQueue: { name: queueName, arn: arn.queue(region, accountId, queueName) },
+      rules: source.events
+        .filter((e) => e.region === region)
+        .map((e) => ({
+          key: `${accountId}/${region}/${e.name}`,
+          accountId,
+          region,
+          configName: e.name,
+          name: `${p}-${e.name}`,
+          arn: arn.eventRule(region, accountId, `${p}-${e.name}`),
+          pattern: e.pattern,
+          readOnlyEvents: e.readOnlyEvents,
+          ...(e.description !== undefined ? { description: e.description } : {}),
+        })),
+    };
+  });
 }
 
 export function planRouting(settings: Settings): RoutingPlan {
@@ -339,6 +472,7 @@ export function planRouting(settings: Settings): RoutingPlan {
       flowLogs,
       ...(cloudTrail ? { cloudTrail } : {}),
       ...(alarms ? { alarms } : {}),
+      eventSenders: planEventSenders(settings, recipient, source.accountId),
     };
   });
 
@@ -363,15 +497,59 @@ export function planRouting(settings: Settings): RoutingPlan {
   place(recipient.accountId, recipient.bucketRegion);
   for (const d of destinations) place(recipient.accountId, d.region);
   for (const s of sources) for (const region of s.regions) place(s.accountId, region);
+  // Event rules may live outside the account's log regions (IAM events surface in us-east-1).
+  for (const s of sources) for (const e of s.eventSenders) place(s.accountId, e.region);
 
+  const trails = sources
+    .flatMap((s) => (s.cloudTrail ? [s.cloudTrail] : []))
+    .sort((a, b) => a.accountId.localeCompare(b.accountId));
+  const athena = settings.recipient.athena.enabled
+    ? planAthena(settings, recipient, destinations, sources, trails)
+    : undefined;
   return {
     namePrefix: settings.namePrefix,
     recipient,
     destinations,
     sources,
     placements: [...placements.keys()].sort().map((k) => placements.get(k)!),
-    trails: sources
-      .flatMap((s) => (s.cloudTrail ? [s.cloudTrail] : []))
-      .sort((a, b) => a.accountId.localeCompare(b.accountId)),
+    trails,
+    ...(athena ? { athena } : {}),
+  };
+}
+
+function planAthena(
+  settings: Settings,
+  recipient: RecipientPlan,
+  destinations: DestinationPlan[],
+  sources: SourcePlan[],
+  trails: TrailPlan[],
+): AthenaPlan {
+  const a = settings.recipient.athena;
+  const sorted = (ids: Iterable<string>) => [...new Set(ids)].sort();
+  const orgTrail = trails.find((t) => t.organizationId);
+  const tables = athenaTables({
+    bucket: recipient.bucketName,
+    organizationMode: recipient.organizationId !== undefined,
+    logAccounts: sorted(destinations.flatMap((d) => d.senderAccountIds)),
+    eventAccounts: sorted(sources.filter((s) => s.eventSenders.length > 0).map((s) => s.accountId)),
+    trailAccounts: sorted(trails.filter((t) => !t.organizationId).map((t) => t.accountId)),
+    ...(orgTrail?.organizationId
+      ? {
+          organizationTrail: {
+            organizationId: orgTrail.organizationId,
+            accounts: sorted([recipient.accountId, ...sources.map((s) => s.accountId)]),
+          },
+        }
+      : {}),
+  });
+  return {
+    region: recipient.bucketRegion,
+    database: a.database,
+    workgroup: settings.namePrefix,
+    resultsBucket: { name: a.resultsBucketName, arn: arn.bucket(a.resultsBucketName) },
+    resultsExpireDays: a.resultsExpireDays,
+    ...(a.bytesScannedCutoffGiB !== undefined ? { bytesScannedCutoffGiB: a.bytesScannedCutoffGiB } : {}),
+    tables,
+    queries: namedQueries(a.database, tables),
   };
 }

@@ -102,12 +102,21 @@ describe("adding a source account (inserted first, others reordered)", () => {
       .filter((r) => JSON.stringify(r.inputs) !== JSON.stringify(afterByKey.get(key(r))?.inputs))
       .map((r) => r.name)
       .sort();
-    // The trust of the destination role (a new region), the us-east-2 access policy (a new sender)
-    // and the bucket policy (the new trail's AWSLogs/333333333333/ prefix).
+    // The trust of the destination role (a new region), the us-east-2 access policy (a new sender),
+    // the bucket policy (the new trail's AWSLogs/333333333333/ prefix) and the account partitions
+    // Athena projects for the logs and the trails (updated in place; organization mode has none).
     expect(changed).toEqual([
       "recipient-archive-policy",
+      "recipient-athena-cloudtrail",
+      "recipient-athena-cloudwatch_logs",
       "recipient-destination-role",
       "recipient-destination-us-east-2-policy",
     ]);
+    const projected = (rs: Planned[], name: string) =>
+      (rs.find((r) => r.name === name)?.inputs?.parameters as Record<string, string>)[
+        "projection.account.values"
+      ];
+    expect(projected(after, "recipient-athena-cloudwatch_logs")?.split(",")).toContain("333333333333");
+    expect(projected(after, "recipient-athena-cloudtrail")?.split(",")).toContain("333333333333");
   });
 });

@@ -4,6 +4,7 @@
  * built from a few lines of config, with the write-up's `iam:PassRole` grant left out.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { LOGS_PARTITION_QUERY } from "../infra/layout";
 import { input, list, policyOf, type Registered, runStack, stackConfig, T } from "./support/program";
 
 const RECIPIENT = "999999999999";
@@ -98,19 +99,30 @@ describe("recipient account 999999999999", () => {
     const s3 = input<Record<string, unknown>>(firehose, "extendedS3Configuration");
     expect(s3).toMatchObject({
       bucketArn: `arn:aws:s3:::${BUCKET}`,
-      prefix: "cloudwatch-logs/!{timestamp:yyyy}/!{timestamp:MM}/!{timestamp:dd}/",
+      // Partitioned for Athena: area (data or control), account, log group, day.
+      prefix:
+        "!{partitionKeyFromQuery:area}/account=!{partitionKeyFromQuery:account}/logGroup=!{partitionKeyFromQuery:logGroup}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/",
       errorOutputPrefix:
         "errors/cloudwatch-logs/!{firehose:error-output-type}/!{timestamp:yyyy}/!{timestamp:MM}/!{timestamp:dd}/",
-      bufferingSize: 5,
+      // Dynamic partitioning's minimum buffer.
+      bufferingSize: 64,
       bufferingInterval: 300,
       compressionFormat: "GZIP",
+      fileExtension: ".json.gz",
+      customTimeZone: "UTC",
+      dynamicPartitioningConfiguration: { enabled: true, retryDuration: 300 },
     });
     const processing = s3.processingConfiguration as {
       enabled: boolean;
       processors: { type: string; parameters: { parameterName: string; parameterValue: string }[] }[];
     };
     expect(processing.enabled).toBe(true);
-    expect(processing.processors.map((x) => x.type)).toEqual(["Lambda"]);
+    // The Lambda un-gzips; then jq reads the partition keys from the envelope.
+    expect(processing.processors.map((x) => x.type)).toEqual(["Lambda", "MetadataExtraction"]);
+    expect(processing.processors[1]?.parameters).toEqual([
+      { parameterName: "MetadataExtractionQuery", parameterValue: LOGS_PARTITION_QUERY },
+      { parameterName: "JsonParsingEngine", parameterValue: "JQ-1.6" },
+    ]);
     const lambdaArn = processing.processors[0]?.parameters.find((x) => x.parameterName === "LambdaArn");
     expect(lambdaArn?.parameterValue).toBe(
       `arn:aws:lambda:${REGION}:${RECIPIENT}:function:central-logging-blog-cwl-gunzip:$LATEST`,
@@ -151,7 +163,7 @@ describe("recipient account 999999999999", () => {
   });
 
   it("puts the bucket in the home region by default", () => {
-    const bucket = p.one(T.bucket);
+    const bucket = p.one(T.bucket, "recipient-archive");
     expect(p.where(bucket)).toBe(`${RECIPIENT}/${REGION}`);
     expect(input(bucket, "bucket")).toBe(BUCKET);
   });

@@ -161,7 +161,7 @@ describe("the trails' KMS key", () => {
 });
 
 describe("the archive bucket policy", () => {
-  const statements = () => policyOf(p.one(T.bucketPolicy)).Statement;
+  const statements = () => policyOf(p.one(T.bucketPolicy, "recipient-archive-policy")).Statement;
 
   it("keeps the TLS-only denies", () => {
     expect(

@@ -47,7 +47,22 @@ const NO_ALARMS = {
   alarms: [],
   cisAlarms: false,
   alarmNotifications: { emails: [], httpsEndpoints: [], sqsQueueArns: [] },
+  events: [],
 };
+
+/** The recipient's defaults for the archive Firehoses and Athena, for a given prefix. */
+function analyticsDefaults(prefix: string, account = "999999999999", region = "ap-northeast-1") {
+  return {
+    firehose: { bufferSizeMiB: 64, bufferIntervalSeconds: 300 },
+    events: { bufferSizeMiB: 64, bufferIntervalSeconds: 300 },
+    athena: {
+      enabled: true,
+      database: prefix.replaceAll("-", "_"),
+      resultsBucketName: `${prefix}-athena-${account}-${region}`,
+      resultsExpireDays: 30,
+    },
+  };
+}
 
 /** The design notes' example, as YAML (the stack file's shape, namespace prefix included). */
 const DESIGN_EXAMPLE = `
@@ -98,7 +113,7 @@ describe("happy paths", () => {
         noncurrentVersionExpireDays: 30,
       },
       stream: { retentionHours: 24 },
-      firehose: { bufferSizeMiB: 5, bufferIntervalSeconds: 300 },
+      ...analyticsDefaults("central-logging-dev"),
     });
     expect(settings.sources).toEqual([
       {
@@ -152,7 +167,7 @@ describe("happy paths", () => {
         noncurrentVersionExpireDays: 30,
       },
       stream: { retentionHours: 24 },
-      firehose: { bufferSizeMiB: 5, bufferIntervalSeconds: 300 },
+      ...analyticsDefaults("central-logging-prod"),
     });
     expect(settings.recipient.roleArn).toBeUndefined();
     expect(settings.recipient.stream.shardCount).toBeUndefined();
@@ -221,7 +236,15 @@ describe("happy paths", () => {
           noncurrentVersionExpireDays: 7,
         },
         stream: { shardCount: 2, retentionHours: 48 },
-        firehose: { bufferSizeMiB: 128, bufferIntervalSeconds: 0 },
+        firehose: { bufferSizeMiB: 128, bufferIntervalSeconds: 60 },
+        events: { bufferSizeMiB: 100, bufferIntervalSeconds: 900 },
+        athena: {
+          enabled: false,
+          database: "audit_logs",
+          resultsBucketName: "my.athena-results",
+          resultsExpireDays: 7,
+          bytesScannedCutoffGiB: 10,
+        },
       },
       sources: [
         source({
@@ -249,7 +272,15 @@ describe("happy paths", () => {
         noncurrentVersionExpireDays: 7,
       },
       stream: { shardCount: 2, retentionHours: 48 },
-      firehose: { bufferSizeMiB: 128, bufferIntervalSeconds: 0 },
+      firehose: { bufferSizeMiB: 128, bufferIntervalSeconds: 60 },
+      events: { bufferSizeMiB: 100, bufferIntervalSeconds: 900 },
+      athena: {
+        enabled: false,
+        database: "audit_logs",
+        resultsBucketName: "my.athena-results",
+        resultsExpireDays: 7,
+        bytesScannedCutoffGiB: 10,
+      },
     });
     expect(settings.sources[0]!.flowLogs).toEqual([
       {
@@ -570,10 +601,15 @@ describe("recipient", () => {
     expect(errors({ namePrefix, recipient: RECIPIENT })).toEqual([
       `recipient.bucketName: the default '${namePrefix}-archive-999999999999-ap-northeast-1' is not a valid S3 bucket name; set recipient.bucketName or a shorter namePrefix`,
     ]);
-    // An explicit bucket name fixes it.
-    expect(
-      ok({ namePrefix, recipient: { ...RECIPIENT, bucketName: "org-archive" } }).recipient.bucketName,
-    ).toBe("org-archive");
+    // An explicit bucket name fixes it; then the results bucket's default is the one left to name.
+    expect(errors({ namePrefix, recipient: { ...RECIPIENT, bucketName: "org-archive" } })).toEqual([
+      `recipient.athena.resultsBucketName: the default '${namePrefix}-athena-999999999999-ap-northeast-1' is not a valid S3 bucket name; set recipient.athena.resultsBucketName or a shorter namePrefix`,
+    ]);
+    const named = ok({
+      namePrefix,
+      recipient: { ...RECIPIENT, bucketName: "org-archive", athena: { resultsBucketName: "org-athena" } },
+    }).recipient;
+    expect([named.bucketName, named.athena.resultsBucketName]).toEqual(["org-archive", "org-athena"]);
   });
 
   it("rejects an upper-case namePrefix (physical names must be lowercase for S3)", () => {
@@ -679,10 +715,11 @@ describe("recipient", () => {
   });
 
   it.each([
-    [{ bufferSizeMiB: 0 }, "recipient.firehose.bufferSizeMiB: 0 must be at least 1"],
+    // Dynamic partitioning refuses buffers under 64 MiB, and zero buffering.
+    [{ bufferSizeMiB: 5 }, "recipient.firehose.bufferSizeMiB: 5 must be at least 64"],
     [{ bufferSizeMiB: 129 }, "recipient.firehose.bufferSizeMiB: 129 must be at most 128"],
     [{ bufferIntervalSeconds: 901 }, "recipient.firehose.bufferIntervalSeconds: 901 must be at most 900"],
-    [{ bufferIntervalSeconds: -1 }, "recipient.firehose.bufferIntervalSeconds: -1 must be at least 0"],
+    [{ bufferIntervalSeconds: 0 }, "recipient.firehose.bufferIntervalSeconds: 0 must be at least 60"],
     [{ bufferSizeMiB: "5" }, "recipient.firehose.bufferSizeMiB: '5' must be a number"],
   ])("rejects firehose %j", (firehose, message) => {
     expect(recipientErrors({ firehose })).toEqual([message]);
@@ -1118,7 +1155,7 @@ describe("all problems are reported together", () => {
       "recipient.region: 'tokyo' is not an AWS region",
       "recipient.bucketRegion: 'osaka' is not an AWS region",
       "recipient.stream.shardCount: 0 must be at least 1",
-      "recipient.firehose.bufferSizeMiB: 0 must be at least 1",
+      "recipient.firehose.bufferSizeMiB: 0 must be at least 64",
       "recipient.firehose.bufferIntervalSeconds: 901 must be at most 900",
     ]);
   });

@@ -76,6 +76,7 @@ describe("components", () => {
     expect([...types].sort()).toEqual([
       "central-logging:recipient:ArchiveBucket",
       "central-logging:recipient:ArchiveDelivery",
+      "central-logging:recipient:Athena",
       "central-logging:recipient:GunzipProcessor",
       "central-logging:recipient:Recipient",
       "central-logging:recipient:RegionalDestination",

@@ -5,6 +5,7 @@
  * the log group's region (us-east-2). Its `firehose:*` / `iam:PassRole` grants are not needed.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { LOGS_PARTITION_QUERY } from "../infra/layout";
 import { input, list, policyOf, type Registered, runStack, stackConfig, T } from "./support/program";
 
 const RECIPIENT = "111111111111";
@@ -34,7 +35,7 @@ beforeAll(async () => {
 
 describe("recipient 111111111111: bucket in us-west-2", () => {
   it("creates the bucket and all its settings in us-west-2", () => {
-    const bucket = p.one(T.bucket);
+    const bucket = p.one(T.bucket, "recipient-archive");
     expect(p.where(bucket)).toBe(`${RECIPIENT}/us-west-2`);
     expect(input(bucket, "bucket")).toBe(BUCKET);
     expect(input(bucket, "forceDestroy")).toBe(false);
@@ -46,26 +47,37 @@ describe("recipient 111111111111: bucket in us-west-2", () => {
       T.publicAccess,
       T.ownership,
     ]) {
-      expect(p.where(p.one(type))).toBe(`${RECIPIENT}/us-west-2`);
+      // The archive's and the Athena results bucket's: both beside the data.
+      expect(p.ofType(type).map((r) => p.where(r))).toEqual([
+        `${RECIPIENT}/us-west-2`,
+        `${RECIPIENT}/us-west-2`,
+      ]);
     }
   });
 
   it("versions, encrypts, blocks public access and enforces bucket-owner objects", () => {
-    expect(input(p.one(T.versioning), "versioningConfiguration")).toEqual({ status: "Enabled" });
-    expect(input(p.one(T.encryption), "rules")).toEqual([
+    expect(input(p.one(T.versioning, "recipient-archive-versioning"), "versioningConfiguration")).toEqual({
+      status: "Enabled",
+    });
+    expect(input(p.one(T.encryption, "recipient-archive-encryption"), "rules")).toEqual([
       { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true },
     ]);
-    expect(p.one(T.publicAccess).inputs).toMatchObject({
+    expect(p.one(T.publicAccess, "recipient-archive-public-access").inputs).toMatchObject({
       blockPublicAcls: true,
       blockPublicPolicy: true,
       ignorePublicAcls: true,
       restrictPublicBuckets: true,
     });
-    expect(input(p.one(T.ownership), "rule")).toEqual({ objectOwnership: "BucketOwnerEnforced" });
+    expect(input(p.one(T.ownership, "recipient-archive-ownership"), "rule")).toEqual({
+      objectOwnership: "BucketOwnerEnforced",
+    });
   });
 
   it("tiers to STANDARD_IA at 30 days, GLACIER at 365 and expires at 1095", () => {
-    const [rule] = input<Record<string, unknown>[]>(p.one(T.lifecycle), "rules");
+    const [rule] = input<Record<string, unknown>[]>(
+      p.one(T.lifecycle, "recipient-archive-lifecycle"),
+      "rules",
+    );
     expect(rule).toMatchObject({
       status: "Enabled",
       transitions: [
@@ -79,7 +91,7 @@ describe("recipient 111111111111: bucket in us-west-2", () => {
   });
 
   it("refuses plain HTTP and old TLS in the bucket policy", () => {
-    const doc = policyOf(p.one(T.bucketPolicy));
+    const doc = policyOf(p.one(T.bucketPolicy, "recipient-archive-policy"));
     expect(doc.Statement.every((s) => s.Effect === "Deny" && s.Principal === "*")).toBe(true);
     const insecure = doc.Statement.find((s) => s.Condition?.Bool);
     expect(insecure?.Condition).toEqual({ Bool: { "aws:SecureTransport": "false" } });
@@ -107,6 +119,14 @@ describe("recipient 111111111111: Firehose in us-east-1", () => {
             type: "Decompression",
             parameters: [{ parameterName: "CompressionFormat", parameterValue: "GZIP" }],
           },
+          // Firehose un-gzips, then jq reads the partition keys from the envelope.
+          {
+            type: "MetadataExtraction",
+            parameters: [
+              { parameterName: "MetadataExtractionQuery", parameterValue: LOGS_PARTITION_QUERY },
+              { parameterName: "JsonParsingEngine", parameterValue: "JQ-1.6" },
+            ],
+          },
           { type: "AppendDelimiterToRecord" },
         ],
       },
@@ -118,10 +138,15 @@ describe("recipient 111111111111: Firehose in us-east-1", () => {
     expect(p.ofType(T.lambda)).toEqual([]);
   });
 
-  it("gives the Firehose role the bucket (ARN and bucket/*) and nothing else", () => {
+  it("gives the Firehose role the bucket (its ARN and its own prefixes) and nothing else", () => {
     const doc = policyOf(p.one(T.rolePolicy, "recipient-delivery-role-policy"));
     expect(doc.Statement).toHaveLength(1);
-    expect(list(doc.Statement[0]?.Resource)).toEqual([`arn:aws:s3:::${BUCKET}`, `arn:aws:s3:::${BUCKET}/*`]);
+    expect(list(doc.Statement[0]?.Resource)).toEqual([
+      `arn:aws:s3:::${BUCKET}`,
+      `arn:aws:s3:::${BUCKET}/cloudwatch-logs-control/*`,
+      `arn:aws:s3:::${BUCKET}/cloudwatch-logs/*`,
+      `arn:aws:s3:::${BUCKET}/errors/cloudwatch-logs/*`,
+    ]);
     expect(list(doc.Statement[0]?.Action).every((a) => a.startsWith("s3:") && !a.includes("*"))).toBe(true);
   });
 });

@@ -63,6 +63,8 @@ describe("creation order", () => {
     expect(p.one(T.flowLog).dependsOn).toContain(
       key(T.rolePolicy, "source-111111111111-us-east-2-flow-logs-role-policy"),
     );
-    expect(p.one(T.bucketPolicy).dependsOn).toContain(key(T.publicAccess, "recipient-archive-public-access"));
+    expect(p.one(T.bucketPolicy, "recipient-archive-policy").dependsOn).toContain(
+      key(T.publicAccess, "recipient-archive-public-access"),
+    );
   });
 });

@@ -88,7 +88,9 @@ describe("the organization trail", () => {
     const trail = p.one("aws:cloudtrail/trail:Trail");
     expect(p.where(trail)).toBe(`${A}/ap-northeast-1`);
     expect(trail.inputs).toMatchObject({ isOrganizationTrail: true, isMultiRegionTrail: true });
-    const write = policyOf(p.one(T.bucketPolicy)).Statement.find((s) => s.Sid === `CloudTrailWrite${A}`);
+    const write = policyOf(p.one(T.bucketPolicy, "recipient-archive-policy")).Statement.find(
+      (s) => s.Sid === `CloudTrailWrite${A}`,
+    );
     expect(write?.Resource).toEqual([
       `arn:aws:s3:::central-logging-org-archive-${RECIPIENT}-ap-northeast-1/AWSLogs/${A}/*`,
       `arn:aws:s3:::central-logging-org-archive-${RECIPIENT}-ap-northeast-1/AWSLogs/${ORG}/*`,

@@ -547,6 +547,7 @@ describe("knowledge-center setup (firehose, flow logs in us-east-2)", () => {
         regions: ["us-east-2"],
         accountPolicies: [],
         senderRoles: [],
+        eventSenders: [],
         routes: [
           {
             key: "222222222222/us-east-2/vpc-flow-logs:central-logging-kc",

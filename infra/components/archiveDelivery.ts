@@ -1,13 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { Buffering } from "../config";
+import { AREAS, errorPrefix, firehosePrefix, LOGS_LAYOUT, LOGS_PARTITION_QUERY } from "../layout";
 import { firehoseDeliveryPolicy, firehoseTrustPolicy } from "../policies";
 import type { RecipientPlan } from "../routing";
 import { GunzipProcessor } from "./gunzipProcessor";
-
-export interface Buffering {
-  bufferSizeMiB: number;
-  bufferIntervalSeconds: number;
-}
 
 export interface ArchiveDeliveryArgs {
   plan: RecipientPlan;
@@ -18,14 +15,25 @@ export interface ArchiveDeliveryArgs {
   provider: aws.Provider;
 }
 
-/** Where the archive lands: a date prefix for data, the error type under `errors/`. */
-export const ARCHIVE_PREFIX = "cloudwatch-logs/!{timestamp:yyyy}/!{timestamp:MM}/!{timestamp:dd}/";
-export const ARCHIVE_ERROR_PREFIX =
-  "errors/cloudwatch-logs/!{firehose:error-output-type}/!{timestamp:yyyy}/!{timestamp:MM}/!{timestamp:dd}/";
+/** Where the archive lands (`infra/layout.ts`): partitioned for Athena, failures by error type. */
+export const ARCHIVE_PREFIX = firehosePrefix(LOGS_LAYOUT);
+export const ARCHIVE_ERROR_PREFIX = errorPrefix(AREAS.logs);
+
+/** Dynamic partitioning by jq 1.6: the query's keys fill the prefix's `partitionKeyFromQuery`. */
+export function partitionByQuery(query: string) {
+  return {
+    type: "MetadataExtraction",
+    parameters: [
+      { parameterName: "MetadataExtractionQuery", parameterValue: query },
+      { parameterName: "JsonParsingEngine", parameterValue: "JQ-1.6" },
+    ],
+  };
+}
 
 /**
- * The Firehose that archives CloudWatch Logs records into the bucket, un-gzipped, one record per
- * line, GZIP-compressed objects under a date prefix; failures kept under `errors/`.
+ * The Firehose that archives CloudWatch Logs records into the bucket, un-gzipped, one envelope per
+ * line, in GZIP objects (`.json.gz`) partitioned by account, log group and day; control messages
+ * under their own area; failures kept under `errors/`.
  */
 export class ArchiveDelivery extends pulumi.ComponentResource {
   readonly firehose: aws.kinesis.FirehoseDeliveryStream;
@@ -69,6 +77,7 @@ export class ArchiveDelivery extends pulumi.ComponentResource {
         policy: JSON.stringify(
           firehoseDeliveryPolicy({
             bucketArn: plan.bucketArn,
+            objectPrefixes: [`${AREAS.logs}/`, `${AREAS.control}/`, `${AREAS.errors}/${AREAS.logs}/`],
             ...(plan.stream ? { streamArn: plan.stream.arn } : {}),
             ...(plan.processor ? { processorArn: plan.processor.arn } : {}),
           }),
@@ -77,6 +86,8 @@ export class ArchiveDelivery extends pulumi.ComponentResource {
       o,
     );
 
+    // The Lambda (kinesis transport) or Firehose itself (direct put) un-gzips; then jq reads the
+    // envelope's owner, log group and message type for the partition keys.
     const processors = this.processor
       ? [
           {
@@ -92,12 +103,14 @@ export class ArchiveDelivery extends pulumi.ComponentResource {
               { parameterName: "NumberOfRetries", parameterValue: "3" },
             ],
           },
+          partitionByQuery(LOGS_PARTITION_QUERY),
         ]
       : [
           {
             type: "Decompression",
             parameters: [{ parameterName: "CompressionFormat", parameterValue: "GZIP" }],
           },
+          partitionByQuery(LOGS_PARTITION_QUERY),
           { type: "AppendDelimiterToRecord", parameters: [] },
         ];
 
@@ -118,11 +131,21 @@ export class ArchiveDelivery extends pulumi.ComponentResource {
           bufferingSize: args.buffering.bufferSizeMiB,
           bufferingInterval: args.buffering.bufferIntervalSeconds,
           compressionFormat: "GZIP",
+          // Athena and SIEM readers pick the decoder by extension.
+          fileExtension: ".json.gz",
+          customTimeZone: "UTC",
+          dynamicPartitioningConfiguration: { enabled: true, retryDuration: 300 },
           processingConfiguration: { enabled: true, processors },
         },
       },
-      // Firehose checks at create time that its role can read the source and write the bucket.
-      { ...o, dependsOn: [rolePolicy] },
+      {
+        ...o,
+        // Firehose checks at create time that its role can read the source and write the bucket.
+        dependsOn: [rolePolicy],
+        // Dynamic partitioning can only be set when a Firehose is created: a stack made before it
+        // existed replaces its Firehose, and the name is fixed, so the old one must go first.
+        deleteBeforeReplace: true,
+      },
     );
     this.registerOutputs({ firehoseArn: this.firehose.arn });
   }

@@ -19,7 +19,8 @@ export interface GunzipProcessorArgs {
 /**
  * Firehose's built-in CloudWatch Logs decompression accepts only records that CloudWatch Logs put
  * directly (`InvalidSourceException` otherwise); records read from a Kinesis stream need this
- * small Lambda to gunzip them, drop control messages and end each record with a newline.
+ * small Lambda to gunzip them and end each record with a newline (control messages included: the
+ * partitioning query files them apart).
  */
 export class GunzipProcessor extends pulumi.ComponentResource {
   readonly function: aws.lambda.Function;

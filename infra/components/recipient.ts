@@ -2,9 +2,11 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { RecipientSettings } from "../config";
 import { destinationPermissions, destinationTrustPolicy, trailKeyPolicy } from "../policies";
-import type { DestinationPlan, RecipientPlan, TrailPlan } from "../routing";
+import type { AthenaPlan, DestinationPlan, RecipientPlan, TrailPlan } from "../routing";
 import { ArchiveBucket } from "./archiveBucket";
 import { ArchiveDelivery } from "./archiveDelivery";
+import { Athena } from "./athena";
+import { EventsArchive } from "./eventsArchive";
 import { RegionalDestination } from "./regionalDestination";
 
 export interface RecipientArgs {
@@ -12,7 +14,11 @@ export interface RecipientArgs {
   destinations: DestinationPlan[];
   /** Trails of source accounts that deliver into the archive. */
   trails?: TrailPlan[];
-  settings: Pick<RecipientSettings, "lifecycle" | "stream" | "firehose">;
+  settings: Pick<RecipientSettings, "lifecycle" | "stream" | "firehose" | "events">;
+  /** Glue tables and an Athena workgroup over the archive (`recipient.athena`). */
+  athena?: AthenaPlan;
+  /** Prefix of physical names (the event bus admits this stack's rules by it). */
+  namePrefix: string;
   /** Providers of the recipient account by region: home, bucket and every destination region. */
   providers: Record<string, aws.Provider>;
 }
@@ -28,6 +34,9 @@ export class Recipient extends pulumi.ComponentResource {
   readonly destinations: Record<string, RegionalDestination> = {};
   /** The key the trails encrypt with, when `trailKms` is on. */
   readonly trailKey?: aws.kms.Key;
+  /** The EventBridge route's recipient side, when any source has event rules. */
+  readonly eventsArchive?: EventsArchive;
+  readonly athena?: Athena;
 
   constructor(name: string, args: RecipientArgs, opts?: pulumi.ComponentResourceOptions) {
     super("central-logging:recipient:Recipient", name, {}, opts);
@@ -108,6 +117,31 @@ export class Recipient extends pulumi.ComponentResource {
       // The bucket must exist before Firehose validates that it can write it.
       { parent: this, dependsOn: [this.archive] },
     );
+
+    if (plan.events) {
+      this.eventsArchive = new EventsArchive(
+        `${name}-events`,
+        {
+          plan: plan.events,
+          recipientAccountId: plan.accountId,
+          bucketArn: plan.bucketArn,
+          buffering: args.settings.events,
+          namePrefix: args.namePrefix,
+          ...(plan.organizationId ? { organizationId: plan.organizationId } : {}),
+          provider: home,
+        },
+        // Firehose checks that it can write the bucket when it is created.
+        { parent: this, dependsOn: [this.archive] },
+      );
+    }
+
+    if (args.athena) {
+      this.athena = new Athena(
+        `${name}-athena`,
+        { plan: args.athena, archive: this.archive, provider: provider(args.athena.region) },
+        { parent: this },
+      );
+    }
 
     if (args.destinations.length > 0) {
       // IAM is global; the role lives with the home-region provider (a config value, not a list slot).

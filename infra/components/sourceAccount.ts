@@ -8,6 +8,7 @@ import {
 } from "../policies";
 import type { FlowLogPlan, SourcePlan } from "../routing";
 import { Alarms } from "./alarms";
+import { EventRules } from "./eventRules";
 import { Trail } from "./trail";
 
 export interface DestinationRef {
@@ -27,6 +28,8 @@ export interface SourceAccountArgs {
   archive?: { bucketName: pulumi.Input<string>; policy: pulumi.Resource; trailKeyArn?: pulumi.Input<string> };
   /** Prefix of alarm names. */
   namePrefix: string;
+  /** The recipient's events archive, for the account's EventBridge rules (if it has any). */
+  events?: { busArn: pulumi.Input<string>; firehoseArn: pulumi.Input<string> };
 }
 
 /**
@@ -117,6 +120,21 @@ export class SourceAccount extends pulumi.ComponentResource {
           { parent: this },
         );
       }
+    }
+
+    for (const sender of plan.eventSenders) {
+      if (!args.events)
+        throw new Error(`central-logging: the event rules of ${plan.accountId} need the events archive`);
+      new EventRules(
+        `${name}-${sender.region}-events`,
+        {
+          accountId: plan.accountId,
+          plan: sender,
+          targetArn: sender.target.kind === "bus" ? args.events.busArn : args.events.firehoseArn,
+          provider: provider(sender.region),
+        },
+        { parent: this },
+      );
     }
 
     // Organization mode: CloudWatch Logs checks the sender's own role when a filter is created.

@@ -89,6 +89,11 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         ...(typeof inputs.name === "string" || !("name" in inputs) ? { name: physical } : {}),
         arn: arnFor(args.type, physical, provider),
         ...(args.type === "aws:s3/bucket:Bucket" ? { bucket: physical } : {}),
+        ...(args.type === "aws:sqs/queue:Queue"
+          ? {
+              url: `https://sqs.${provider?.region ?? "us-east-1"}.amazonaws.com/${provider?.accountId ?? "000000000000"}/${physical}`,
+            }
+          : {}),
       },
     };
   }
@@ -123,6 +128,10 @@ function arnFor(type: string, physical: string, provider: ProviderRecord | undef
       return `arn:aws:logs:${region}:${account}:log-group:${physical}`;
     case "aws:lambda/function:Function":
       return `arn:aws:lambda:${region}:${account}:function:${physical}`;
+    case "aws:sqs/queue:Queue":
+      return `arn:aws:sqs:${region}:${account}:${physical}`;
+    case "aws:cloudwatch/eventBus:EventBus":
+      return `arn:aws:events:${region}:${account}:event-bus/${physical}`;
     default: {
       const service = type.split(":")[1]?.split("/")[0] ?? "unknown";
       return `arn:aws:${service}:${region}:${account}:${physical}`;

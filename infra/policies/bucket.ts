@@ -12,16 +12,10 @@ export interface TrailWriter {
 /** S3 refuses a bucket policy larger than this. */
 export const BUCKET_POLICY_MAX_BYTES = 20_480;
 
-/**
- * The archive bucket's resource policy: refuse plain HTTP and TLS older than 1.2, for everyone;
- * let CloudTrail deliver each configured trail, and only under `AWSLogs/<its account>/` (one
- * statement per account, so no trail can write another account's prefix). Firehose writes
- * through its role in the same account and needs no Allow here.
- */
-export function archiveBucketPolicy(bucketArn: string, trails: readonly TrailWriter[] = []): PolicyDocument {
+/** Refuse plain HTTP and TLS older than 1.2, for everyone, on the bucket and its objects. */
+export function tlsOnlyStatements(bucketArn: string): PolicyStatement[] {
   const resources = [bucketArn, `${bucketArn}/*`];
-  const sorted = [...trails].sort((a, b) => a.accountId.localeCompare(b.accountId));
-  const statements: PolicyStatement[] = [
+  return [
     {
       Sid: "DenyInsecureTransport",
       Effect: "Deny",
@@ -40,6 +34,22 @@ export function archiveBucketPolicy(bucketArn: string, trails: readonly TrailWri
       Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
     },
   ];
+}
+
+/** A bucket nobody but its own account's principals uses (Athena results): TLS only. */
+export function privateBucketPolicy(bucketArn: string): PolicyDocument {
+  return document(...tlsOnlyStatements(bucketArn));
+}
+
+/**
+ * The archive bucket's resource policy: refuse plain HTTP and TLS older than 1.2, for everyone;
+ * let CloudTrail deliver each configured trail, and only under `AWSLogs/<its account>/` (one
+ * statement per account, so no trail can write another account's prefix). Firehose writes
+ * through its role in the same account and needs no Allow here.
+ */
+export function archiveBucketPolicy(bucketArn: string, trails: readonly TrailWriter[] = []): PolicyDocument {
+  const sorted = [...trails].sort((a, b) => a.accountId.localeCompare(b.accountId));
+  const statements: PolicyStatement[] = tlsOnlyStatements(bucketArn);
   if (sorted.length > 0) {
     statements.push({
       Sid: "CloudTrailAclCheck",

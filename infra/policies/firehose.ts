@@ -7,6 +7,8 @@ export function firehoseTrustPolicy(accountId: string): PolicyDocument {
 
 export interface FirehoseDeliveryArgs {
   bucketArn: string;
+  /** The only key prefixes it writes (its data areas and its error prefix); default the whole bucket. */
+  objectPrefixes?: string[];
   /** The Kinesis stream Firehose reads (kinesis transport). */
   streamArn?: string;
   /** The transformation Lambda Firehose invokes (kinesis transport). */
@@ -14,8 +16,9 @@ export interface FirehoseDeliveryArgs {
 }
 
 /**
- * Write the archive bucket (the bucket ARN for the bucket-level calls, `bucket/*` for objects),
- * and, when fed by a stream, read that stream and invoke its gunzip processor. Nothing else.
+ * Write the archive bucket (the bucket ARN for the bucket-level calls, objects under its own
+ * prefixes only), and, when fed by a stream, read that stream and invoke its gunzip processor.
+ * Nothing else.
  */
 export function firehoseDeliveryPolicy(args: FirehoseDeliveryArgs): PolicyDocument {
   const statements: PolicyStatement[] = [
@@ -30,7 +33,10 @@ export function firehoseDeliveryPolicy(args: FirehoseDeliveryArgs): PolicyDocume
         "s3:ListBucketMultipartUploads",
         "s3:PutObject",
       ],
-      Resource: [args.bucketArn, `${args.bucketArn}/*`],
+      Resource: [
+        args.bucketArn,
+        ...(args.objectPrefixes ?? [""]).map((prefix) => `${args.bucketArn}/${prefix}*`).sort(),
+      ],
     },
   ];
   if (args.streamArn) {

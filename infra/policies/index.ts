@@ -1,4 +1,9 @@
-export { archiveBucketPolicy, BUCKET_POLICY_MAX_BYTES, type TrailWriter } from "./bucket";
+export {
+  archiveBucketPolicy,
+  BUCKET_POLICY_MAX_BYTES,
+  privateBucketPolicy,
+  type TrailWriter,
+} from "./bucket";
 export { cloudTrailLogsPermissions, cloudTrailLogsTrustPolicy, cloudTrailTopicPolicy } from "./cloudTrail";
 export {
   destinationAccessPolicy,
@@ -7,6 +12,13 @@ export {
   destinationTrustPolicy,
 } from "./destination";
 export type { PolicyDocument, PolicyStatement } from "./document";
+export {
+  eventBusPolicy,
+  eventsDeadLetterQueuePolicy,
+  eventsTrustPolicy,
+  firehosePutPermissions,
+  putEventsPermissions,
+} from "./events";
 export { firehoseDeliveryPolicy, firehoseTrustPolicy } from "./firehose";
 export { flowLogsPermissions, flowLogsTrustPolicy } from "./flowLogs";
 export { trailKeyPolicy } from "./kms";

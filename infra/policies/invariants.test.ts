@@ -16,6 +16,9 @@ const STREAM = arn.stream(HOME, RECIPIENT, "central-logging-prod-logs");
 const FIREHOSE = arn.firehose(HOME, RECIPIENT, "central-logging-prod-archive");
 const PROCESSOR = arn.lambda(HOME, RECIPIENT, "central-logging-prod-cwl-gunzip");
 const DESTINATION = arn.destination(HOME, RECIPIENT, "central-logging-prod");
+const BUS = arn.eventBus(HOME, RECIPIENT, "central-logging-prod-events");
+const RULE_A = arn.eventRule("us-east-1", A, "central-logging-prod-iam");
+const EVENTS_FIREHOSE = arn.firehose(HOME, RECIPIENT, "central-logging-prod-events");
 
 /** Every builder with representative inputs; keyed by the exported name it exercises. */
 const cases: [builder: keyof typeof policies, label: string, doc: () => policies.PolicyDocument][] = [
@@ -130,6 +133,51 @@ const cases: [builder: keyof typeof policies, label: string, doc: () => policies
     () => policies.destinationAccessPolicy(DESTINATION, [A], true),
   ],
   [
+    "firehoseDeliveryPolicy",
+    "firehose delivery, own prefixes only",
+    () =>
+      policies.firehoseDeliveryPolicy({ bucketArn: BUCKET, objectPrefixes: ["events/", "errors/events/"] }),
+  ],
+  ["privateBucketPolicy", "athena results bucket", () => policies.privateBucketPolicy(BUCKET)],
+  [
+    "eventBusPolicy",
+    "event bus, accounts",
+    () =>
+      policies.eventBusPolicy({
+        busArn: BUS,
+        senderAccountIds: [A],
+        senderRuleArns: [RULE_A],
+        namePrefix: "central-logging-prod",
+      }),
+  ],
+  [
+    "eventBusPolicy",
+    "event bus, organization",
+    () =>
+      policies.eventBusPolicy({
+        busArn: BUS,
+        senderAccountIds: [],
+        senderRuleArns: [],
+        organizationId: "o-a1b2c3d4e5",
+        namePrefix: "central-logging-prod",
+      }),
+  ],
+  ["eventsTrustPolicy", "events trust", () => policies.eventsTrustPolicy(A, [RULE_A])],
+  ["putEventsPermissions", "put events", () => policies.putEventsPermissions(BUS)],
+  [
+    "firehosePutPermissions",
+    "put into events firehose",
+    () => policies.firehosePutPermissions(EVENTS_FIREHOSE),
+  ],
+  [
+    "eventsDeadLetterQueuePolicy",
+    "events dead-letter queue",
+    () =>
+      policies.eventsDeadLetterQueuePolicy(arn.queue("us-east-1", A, "central-logging-prod-events-dlq"), [
+        RULE_A,
+      ]),
+  ],
+  [
     "processorPermissions",
     "processor permissions",
     () =>
@@ -204,6 +252,7 @@ describe("every policy builder", () => {
       "cloudTrailLogsTrustPolicy",
       "destinationTrustPolicy",
       "destinationTrustPolicy",
+      "eventsTrustPolicy",
       "firehoseTrustPolicy",
       "flowLogsTrustPolicy",
       "lambdaTrustPolicy",

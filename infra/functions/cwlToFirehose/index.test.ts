@@ -99,12 +99,14 @@ describe("handler", () => {
     expect(calls).toEqual([]);
   });
 
-  it("default handler drops the real control message without needing AWS", async () => {
+  it("default handler passes the real control message on, un-gzipped, without needing AWS", async () => {
     const [blog] = getRecords.Records;
     const result = await handler(
       event([{ recordId: "blog", approximateArrivalTimestamp: 1556373403028, data: blog!.Data }]),
     );
-    expect(result).toEqual({ records: [{ recordId: "blog", result: "Dropped" }] });
+    expect(result.records.map((r) => [r.recordId, r.result])).toEqual([["blog", "Ok"]]);
+    const line = Buffer.from(result.records[0]?.data ?? "", "base64").toString("utf8");
+    expect(JSON.parse(line)).toMatchObject({ messageType: "CONTROL_MESSAGE", owner: "CloudwatchLogs" });
   });
 
   it("re-puts the overflow's original data to the source stream by ARN", async () => {

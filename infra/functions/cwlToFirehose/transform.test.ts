@@ -130,13 +130,18 @@ describe("isCloudWatchLogsEnvelope", () => {
 });
 
 describe("transformRecord", () => {
-  it("drops the real CONTROL_MESSAGE record", () => {
-    expect(transformRecord(rec("r-1", blogData))).toEqual({ recordId: "r-1", result: "Dropped" });
+  it("keeps the real CONTROL_MESSAGE record, un-gzipped, for the partitioning query to file apart", () => {
+    const result = transformRecord(rec("r-1", blogData));
+    expect(result.result).toBe("Ok");
+    const line = Buffer.from(result.data ?? "", "base64").toString("utf8");
+    expect(line.endsWith("\n")).toBe(true);
+    expect(JSON.parse(line)).toEqual(controlMessage);
   });
 
-  it("drops a CONTROL_MESSAGE regardless of its logGroup being empty", () => {
+  it("keeps a CONTROL_MESSAGE whatever its logGroup", () => {
     const control = { ...dataEnvelope(), messageType: "CONTROL_MESSAGE" };
-    expect(transformRecord(rec("c", gz(control)))).toEqual({ recordId: "c", result: "Dropped" });
+    const result = transformRecord(rec("c", gz(control)));
+    expect(JSON.parse(Buffer.from(result.data ?? "", "base64").toString("utf8"))).toEqual(control);
   });
 
   it("returns a DATA_MESSAGE as one newline-terminated compact JSON line", () => {
@@ -183,7 +188,7 @@ describe("processBatch", () => {
     const plan = processBatch(records);
     expect(plan.response.records.map((r) => [r.recordId, r.result])).toEqual([
       ["a", "Ok"],
-      ["b", "Dropped"],
+      ["b", "Ok"],
       ["c", "ProcessingFailed"],
       ["d", "ProcessingFailed"],
       ["e", "Ok"],
@@ -259,7 +264,12 @@ describe("planResponse", () => {
       rec("bad", "garbage"),
       sizedRecord("ok2", 1),
     ];
-    const inputs = inputsOf(records);
+    // A result that is Dropped on its own account (planResponse takes any transformation's results).
+    const inputs = inputsOf(records).map((input) =>
+      input.record.recordId === "ctl"
+        ? { ...input, result: { recordId: "ctl", result: "Dropped" as const } }
+        : input,
+    );
     const budget = bytesOf({
       records: [
         inputs[0]!.result,

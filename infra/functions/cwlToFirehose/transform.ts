@@ -107,10 +107,8 @@ export function transformRecord(
   if (!decoded.ok) {
     return failed(record);
   }
-  // CONTROL_MESSAGE is CloudWatch Logs' destination health check, not log data.
-  if (decoded.envelope.messageType === "CONTROL_MESSAGE") {
-    return { recordId: record.recordId, result: "Dropped" };
-  }
+  // A CONTROL_MESSAGE (CloudWatch Logs' destination health check) is kept like data: Firehose's
+  // partitioning query files it under its own area, never among the log data.
   // Newline-delimited so the S3 objects Firehose concatenates are one envelope per line.
   const line = `${JSON.stringify(decoded.envelope)}\n`;
   return { recordId: record.recordId, result: "Ok", data: Buffer.from(line, "utf8").toString("base64") };

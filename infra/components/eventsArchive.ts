@@ -1,0 +1,179 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { Buffering } from "../config";
+import { AREAS, EVENTS_LAYOUT, EVENTS_PARTITION_QUERY, errorPrefix, firehosePrefix } from "../layout";
+import {
+  eventBusPolicy,
+  eventsDeadLetterQueuePolicy,
+  eventsTrustPolicy,
+  firehoseDeliveryPolicy,
+  firehosePutPermissions,
+  firehoseTrustPolicy,
+} from "../policies";
+import type { EventsArchivePlan } from "../routing";
+import { partitionByQuery } from "./archiveDelivery";
+
+export interface EventsArchiveArgs {
+  plan: EventsArchivePlan;
+  recipientAccountId: string;
+  bucketArn: string;
+  buffering: Buffering;
+  /** Organization mode: the bus admits the organization's rules of this stack. */
+  organizationId?: string;
+  namePrefix: string;
+  /** The recipient account's provider in the home region. */
+  provider: aws.Provider;
+}
+
+/** EventBridge retries a failed delivery for at most 24 hours and 185 times. */
+export const EVENT_RETRY_POLICY = { maximumEventAgeInSeconds: 86_400, maximumRetryAttempts: 185 };
+
+/** Dead letters wait the longest SQS allows (14 days) for someone to look. */
+export const DEAD_LETTER_RETENTION_SECONDS = 1_209_600;
+
+/**
+ * The recipient side of the EventBridge write-up: an event bus that admits the sources' rules, a
+ * rule on it delivering everything to a Firehose (EventBridge reaches a Firehose only in its own
+ * account and region), and the Firehose writing JSON Lines, partitioned by account and day.
+ */
+export class EventsArchive extends pulumi.ComponentResource {
+  readonly bus: aws.cloudwatch.EventBus;
+  readonly firehose: aws.kinesis.FirehoseDeliveryStream;
+  /** The bus ARN, resolved once its policy admits the senders (so their targets wait for it). */
+  readonly busArn: pulumi.Output<string>;
+  readonly firehoseArn: pulumi.Output<string>;
+
+  constructor(name: string, args: EventsArchiveArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("central-logging:recipient:EventsArchive", name, {}, opts);
+    const { plan } = args;
+    const o = { parent: this, provider: args.provider };
+
+    const firehoseRole = new aws.iam.Role(
+      `${name}-firehose-role`,
+      {
+        name: plan.firehose.roleName,
+        assumeRolePolicy: JSON.stringify(firehoseTrustPolicy(args.recipientAccountId)),
+      },
+      o,
+    );
+    const firehoseRolePolicy = new aws.iam.RolePolicy(
+      `${name}-firehose-role-policy`,
+      {
+        role: firehoseRole.name,
+        policy: JSON.stringify(
+          firehoseDeliveryPolicy({
+            bucketArn: args.bucketArn,
+            objectPrefixes: [`${AREAS.events}/`, `${AREAS.errors}/${AREAS.events}/`],
+          }),
+        ),
+      },
+      o,
+    );
+    this.firehose = new aws.kinesis.FirehoseDeliveryStream(
+      `${name}-firehose`,
+      {
+        name: plan.firehose.name,
+        destination: "extended_s3",
+        serverSideEncryption: { enabled: true, keyType: "AWS_OWNED_CMK" },
+        extendedS3Configuration: {
+          roleArn: firehoseRole.arn,
+          bucketArn: args.bucketArn,
+          prefix: firehosePrefix(EVENTS_LAYOUT),
+          errorOutputPrefix: errorPrefix(AREAS.events),
+          bufferingSize: args.buffering.bufferSizeMiB,
+          bufferingInterval: args.buffering.bufferIntervalSeconds,
+          compressionFormat: "GZIP",
+          fileExtension: ".json.gz",
+          customTimeZone: "UTC",
+          dynamicPartitioningConfiguration: { enabled: true, retryDuration: 300 },
+          processingConfiguration: {
+            enabled: true,
+            // One event per line (JSON Lines), as the write-up's AppendDelimiterToRecord.
+            processors: [
+              partitionByQuery(EVENTS_PARTITION_QUERY),
+              { type: "AppendDelimiterToRecord", parameters: [] },
+            ],
+          },
+        },
+      },
+      { ...o, dependsOn: [firehoseRolePolicy] },
+    );
+
+    this.bus = new aws.cloudwatch.EventBus(`${name}-bus`, { name: plan.bus.name }, o);
+    const busPolicy = new aws.cloudwatch.EventBusPolicy(
+      `${name}-bus-policy`,
+      {
+        eventBusName: this.bus.name,
+        policy: JSON.stringify(
+          eventBusPolicy({
+            busArn: plan.bus.arn,
+            senderAccountIds: plan.senderAccountIds,
+            senderRuleArns: plan.senderRuleArns,
+            namePrefix: args.namePrefix,
+            ...(args.organizationId ? { organizationId: args.organizationId } : {}),
+          }),
+        ),
+      },
+      o,
+    );
+
+    const deliveryRole = new aws.iam.Role(
+      `${name}-delivery-role`,
+      {
+        name: plan.deliveryRole.name,
+        assumeRolePolicy: JSON.stringify(eventsTrustPolicy(args.recipientAccountId, [plan.busRule.arn])),
+      },
+      o,
+    );
+    const deliveryRolePolicy = new aws.iam.RolePolicy(
+      `${name}-delivery-role-policy`,
+      { role: deliveryRole.name, policy: JSON.stringify(firehosePutPermissions(plan.firehose.arn)) },
+      o,
+    );
+    const deadLetters = new aws.sqs.Queue(
+      `${name}-dlq`,
+      {
+        name: plan.deadLetterQueue.name,
+        sqsManagedSseEnabled: true,
+        messageRetentionSeconds: DEAD_LETTER_RETENTION_SECONDS,
+      },
+      o,
+    );
+    const deadLettersPolicy = new aws.sqs.QueuePolicy(
+      `${name}-dlq-policy`,
+      {
+        queueUrl: deadLetters.url,
+        policy: JSON.stringify(eventsDeadLetterQueuePolicy(plan.deadLetterQueue.arn, [plan.busRule.arn])),
+      },
+      o,
+    );
+    const rule = new aws.cloudwatch.EventRule(
+      `${name}-rule`,
+      {
+        name: plan.busRule.name,
+        eventBusName: this.bus.name,
+        description: "central-logging: every event on the bus into the events archive",
+        // Only the admitted rules can put events here: match them all (an empty prefix matches any source).
+        eventPattern: JSON.stringify({ source: [{ prefix: "" }] }),
+      },
+      o,
+    );
+    new aws.cloudwatch.EventTarget(
+      `${name}-target`,
+      {
+        rule: rule.name,
+        eventBusName: this.bus.name,
+        targetId: "events-archive",
+        arn: this.firehose.arn,
+        roleArn: deliveryRole.arn,
+        deadLetterConfig: { arn: deadLetters.arn },
+        retryPolicy: EVENT_RETRY_POLICY,
+      },
+      { ...o, dependsOn: [deliveryRolePolicy, deadLettersPolicy] },
+    );
+
+    this.busArn = pulumi.all([this.bus.arn, busPolicy.id]).apply(([arn]) => arn);
+    this.firehoseArn = this.firehose.arn;
+    this.registerOutputs({ busArn: this.busArn, firehoseArn: this.firehoseArn });
+  }
+}
