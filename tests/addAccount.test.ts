@@ -112,10 +112,12 @@ describe("adding a source account (inserted first, others reordered)", () => {
       "recipient-destination-role",
       "recipient-destination-us-east-2-policy",
     ]);
-    const projected = (rs: Planned[], name: string) =>
-      (rs.find((r) => r.name === name)?.inputs?.parameters as Record<string, string>)[
-        "projection.account.values"
-      ];
+    const projected = (rs: Planned[], name: string) => {
+      const parameters = rs.find((r) => r.name === name)?.inputs?.parameters as
+        | Record<string, string>
+        | undefined;
+      return parameters?.["projection.account.values"];
+    };
     expect(projected(after, "recipient-athena-cloudwatch_logs")?.split(",")).toContain("333333333333");
     expect(projected(after, "recipient-athena-cloudtrail")?.split(",")).toContain("333333333333");
   });
