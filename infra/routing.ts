@@ -50,7 +50,7 @@ export interface EventsArchivePlan {
   deadLetterQueue: { name: string; arn: string };
   /** Other accounts whose rules send to the bus, sorted (the recipient needs no grant). */
   senderAccountIds: string[];
-  /** Every rule, in any account, that targets the bus: the bus policy's `aws:SourceArn`. */
+  /** Those accounts' rules (all target the bus): the bus policy's `aws:SourceArn`. */
   senderRuleArns: string[];
 }
 
@@ -267,11 +267,15 @@ function planEventsArchive(settings: Settings): EventsArchivePlan {
   const { namePrefix: p } = settings;
   const { accountId: acct, region: home } = settings.recipient;
   const bus = { name: `${p}-events`, arn: arn.eventBus(home, acct, `${p}-events`) };
-  const rules = settings.sources.flatMap((s) =>
-    s.events
-      .filter((e) => !(s.accountId === acct && e.region === home))
-      .map((e) => ({ accountId: s.accountId, arn: arn.eventRule(e.region, s.accountId, `${p}-${e.name}`) })),
-  );
+  // The recipient's own rules need no grant on its bus (its role's permission is enough).
+  const rules = settings.sources
+    .filter((s) => s.accountId !== acct)
+    .flatMap((s) =>
+      s.events.map((e) => ({
+        accountId: s.accountId,
+        arn: arn.eventRule(e.region, s.accountId, `${p}-${e.name}`),
+      })),
+    );
   return {
     bus,
     busRule: { name: `${p}-archive`, arn: arn.eventRule(home, acct, `${p}-archive`, bus.name) },
@@ -283,7 +287,7 @@ function planEventsArchive(settings: Settings): EventsArchivePlan {
     },
     deliveryRole: { name: `${p}-events-delivery`, arn: arn.role(acct, `${p}-events-delivery`) },
     deadLetterQueue: { name: `${p}-events-bus-dlq`, arn: arn.queue(home, acct, `${p}-events-bus-dlq`) },
-    senderAccountIds: [...new Set(rules.map((r) => r.accountId).filter((a) => a !== acct))].sort(),
+    senderAccountIds: [...new Set(rules.map((r) => r.accountId))].sort(),
     senderRuleArns: rules.map((r) => r.arn).sort(),
   };
 }

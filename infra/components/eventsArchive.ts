@@ -100,22 +100,26 @@ export class EventsArchive extends pulumi.ComponentResource {
     );
 
     this.bus = new aws.cloudwatch.EventBus(`${name}-bus`, { name: plan.bus.name }, o);
-    const busPolicy = new aws.cloudwatch.EventBusPolicy(
-      `${name}-bus-policy`,
-      {
-        eventBusName: this.bus.name,
-        policy: JSON.stringify(
-          eventBusPolicy({
-            busArn: plan.bus.arn,
-            senderAccountIds: plan.senderAccountIds,
-            senderRuleArns: plan.senderRuleArns,
-            namePrefix: args.namePrefix,
-            ...(args.organizationId ? { organizationId: args.organizationId } : {}),
-          }),
-        ),
-      },
-      o,
-    );
+    // Other accounts need the bus policy; the recipient's own rules only their role.
+    const admitsOthers = args.organizationId !== undefined || plan.senderAccountIds.length > 0;
+    const busPolicy = admitsOthers
+      ? new aws.cloudwatch.EventBusPolicy(
+          `${name}-bus-policy`,
+          {
+            eventBusName: this.bus.name,
+            policy: JSON.stringify(
+              eventBusPolicy({
+                busArn: plan.bus.arn,
+                senderAccountIds: plan.senderAccountIds,
+                senderRuleArns: plan.senderRuleArns,
+                namePrefix: args.namePrefix,
+                ...(args.organizationId ? { organizationId: args.organizationId } : {}),
+              }),
+            ),
+          },
+          o,
+        )
+      : undefined;
 
     const deliveryRole = new aws.iam.Role(
       `${name}-delivery-role`,
@@ -172,7 +176,7 @@ export class EventsArchive extends pulumi.ComponentResource {
       { ...o, dependsOn: [deliveryRolePolicy, deadLettersPolicy] },
     );
 
-    this.busArn = pulumi.all([this.bus.arn, busPolicy.id]).apply(([arn]) => arn);
+    this.busArn = busPolicy ? pulumi.all([this.bus.arn, busPolicy.id]).apply(([arn]) => arn) : this.bus.arn;
     this.firehoseArn = this.firehose.arn;
     this.registerOutputs({ busArn: this.busArn, firehoseArn: this.firehoseArn });
   }
