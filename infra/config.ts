@@ -745,8 +745,13 @@ function resolveSource(
       fail(at("events", i, "name"), `makes the rule name '${prefix}-${e.name}' longer than 64 characters`);
     const key = `${r}/${e.name}`;
     const first = ruleNames.get(key);
-    if (first !== undefined)
-      fail(at("events", i, "name"), `is used twice in ${r} (also events[${first}]); set a distinct name`);
+    if (first !== undefined) {
+      const path = at("events", i, "name");
+      const shown = valueAt(input, path) === undefined ? `'${e.name}' (default) ` : "";
+      errors.push(
+        `${formatPath(path)}: ${shown || `'${e.name}' `}is used twice in ${r} (also events[${first}]); set a distinct name`,
+      );
+    }
     ruleNames.set(key, i);
     if (r === undefined) return;
     events.push({

@@ -49,14 +49,30 @@ describe("creation order", () => {
     }
   });
 
-  it("creates the Firehose after its role policy and the stream, the Lambda after its own", () => {
-    expect(p.one(T.firehose).dependsOn).toEqual(
+  it("creates the Firehose after its role policy, the stream and the bucket, the Lambda after its own", () => {
+    expect(p.one(T.firehose, "recipient-delivery").dependsOn).toEqual(
       expect.arrayContaining([
         key(T.rolePolicy, "recipient-delivery-role-policy"),
         key(T.stream, "recipient-stream"),
+        key(T.bucket, "recipient-archive"),
       ]),
     );
     expect(p.one(T.lambda).dependsOn).toContain(key(T.rolePolicy, "recipient-delivery-gunzip-role-policy"));
+  });
+
+  it("creates the events Firehose after its role policy and the archive bucket, event targets after their roles", () => {
+    expect(p.one(T.firehose, "recipient-events-firehose").dependsOn).toEqual(
+      expect.arrayContaining([
+        key(T.rolePolicy, "recipient-events-firehose-role-policy"),
+        key(T.bucket, "recipient-archive"),
+      ]),
+    );
+    for (const target of p.ofType("aws:cloudwatch/eventTarget:EventTarget")) {
+      expect(
+        target.dependsOn.some((d) => d.startsWith(`${T.rolePolicy}::`) && d.endsWith("role-policy")),
+      ).toBe(true);
+      expect(target.dependsOn.some((d) => d.startsWith("aws:sqs/queuePolicy:QueuePolicy::"))).toBe(true);
+    }
   });
 
   it("creates the flow log after its role policy, the bucket policy after the public-access block", () => {

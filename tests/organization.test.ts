@@ -26,7 +26,13 @@ const sourceA = {
   // The management account's organization trail (seeds/004: every account's CloudTrail, one bucket).
   cloudTrail: { organization: true },
 };
-const sourceB = { accountId: B, regions: ["us-east-2"], flowLogs: [{ vpcId: "vpc-12345678" }] };
+const sourceB = {
+  accountId: B,
+  regions: ["us-east-2"],
+  flowLogs: [{ vpcId: "vpc-12345678" }],
+  // The EventBridge write-up's rule: the bus admits the organization's rules, not B by name.
+  events: [{}],
+};
 const config = (sources: unknown[]) => ({
   "central-logging:recipient": recipient,
   "central-logging:sources": sources,
@@ -144,6 +150,38 @@ describe("senders in organization mode", () => {
   });
 });
 
+describe("the events bus and Athena in organization mode", () => {
+  it("admit the organization's rules of this stack, naming no account", () => {
+    expect(policyOf(p.one("aws:cloudwatch/eventBusPolicy:EventBusPolicy")).Statement).toEqual([
+      {
+        Sid: "AllowOrganizationRules",
+        Effect: "Allow",
+        Principal: "*",
+        Action: "events:PutEvents",
+        Resource: `arn:aws:events:ap-northeast-1:${RECIPIENT}:event-bus/central-logging-org-events`,
+        Condition: {
+          StringEquals: { "aws:PrincipalOrgID": ORG },
+          ArnLike: { "aws:SourceArn": "arn:aws:events:*:*:rule/central-logging-org-*" },
+        },
+      },
+    ]);
+  });
+
+  it("project the account of every table as injected: no table lists the accounts", () => {
+    const tables = p.ofType("aws:glue/catalogTable:CatalogTable");
+    expect(tables.map((t) => input(t, "name")).sort()).toEqual([
+      "cloudtrail_org",
+      "cloudwatch_logs",
+      "events",
+    ]);
+    for (const t of tables) {
+      const parameters = input<Record<string, string>>(t, "parameters");
+      expect(parameters["projection.account.type"]).toBe("injected");
+      expect(JSON.stringify(parameters)).not.toContain(A);
+    }
+  });
+});
+
 describe("adding an account in organization mode", () => {
   interface Planned {
     accountId: string;
@@ -173,6 +211,7 @@ describe("adding an account in organization mode", () => {
       accountId: C,
       regions: ["us-east-2"],
       subscriptions: [{ logGroup: "/aws/lambda/billing" }],
+      events: [{}],
     };
     const after = plan([added, sourceB, sourceA]).filter((r) => r.accountId === RECIPIENT);
     const text = (rs: Planned[]) => rs.map((r) => JSON.stringify([r.type, r.name, r.inputs])).sort();

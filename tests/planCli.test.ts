@@ -47,9 +47,28 @@ describe("npm run plan -- --stack dev", () => {
     );
   });
 
+  it("prints the event routes: the IAM rule in us-east-1, through the recipient's bus, into the archive", () => {
+    expect(stdout).toContain(
+      '111111111111 us-east-1 rule central-logging-dev-iam (pattern {"source":["aws.iam"],"detail-type":["AWS API Call via CloudTrail"]}) -> bus central-logging-dev-events (999999999999 ap-northeast-1) -> rule central-logging-dev-archive -> Firehose central-logging-dev-events -> s3://central-logging-dev-archive-999999999999-ap-northeast-1/events/account=<account>/year=/month=/day=/ (JSON Lines, .json.gz)',
+    );
+  });
+
+  it("prints the Athena tables and what they project", () => {
+    expect(stdout).toContain(
+      "Athena (999999999999 ap-northeast-1): database central_logging_dev, workgroup central-logging-dev, results s3://central-logging-dev-athena-999999999999-ap-northeast-1/",
+    );
+    expect(stdout).toContain(
+      "table cloudwatch_logs <- s3://central-logging-dev-archive-999999999999-ap-northeast-1/cloudwatch-logs/ (projected: account:enum, log_group:injected, year:integer, month:integer, day:integer)",
+    );
+    expect(stdout).toContain(
+      "table events <- s3://central-logging-dev-archive-999999999999-ap-northeast-1/events/",
+    );
+    expect(stdout).toContain("query iam-changes-last-day on events:");
+  });
+
   it("prints totals", () => {
     expect(stdout).toMatch(
-      /Totals: \d+ resources in 3 accounts and 5 account-regions, \d+ components, 5 providers planned, 2 destinations, 4 routes\./,
+      /Totals: \d+ resources in 3 accounts and 6 account-regions, \d+ components, 6 providers planned, 2 destinations, 4 routes, 1 event routes\./,
     );
   });
 });

@@ -41,6 +41,13 @@ interface SubscriptionDraft {
   filterName: string | undefined;
 }
 
+interface EventDraft {
+  name: string;
+  /** The default (IAM, us-east-1) rule, or a custom pattern in one of the account's regions. */
+  custom: boolean;
+  pick: number;
+}
+
 interface FlowLogDraft {
   vpcId: string;
   pick: number;
@@ -71,6 +78,12 @@ const flowLogDraftArb: fc.Arbitrary<FlowLogDraft> = fc.record({
   }),
 });
 
+const eventDraftArb: fc.Arbitrary<EventDraft> = fc.record({
+  name: fc.constantFrom("iam", "ec2", "guardduty"),
+  custom: fc.boolean(),
+  pick: fc.nat(),
+});
+
 /**
  * One source entry from drafts, dropping the drafts that would break a rule (a third filter or a
  * repeated filter name on a log group, a second flow log for a VPC or log group).
@@ -81,6 +94,7 @@ function buildSource(
   subs: SubscriptionDraft[],
   flows: FlowLogDraft[],
   prefix: string,
+  eventDrafts: EventDraft[] = [],
 ): Record<string, unknown> {
   const filters = new Map<string, Set<string>>();
   const admit = (region: string, group: string, name: string): boolean => {
@@ -127,11 +141,23 @@ function buildSource(
     });
   }
 
+  const events: Record<string, unknown>[] = [];
+  const rules = new Set<string>();
+  for (const e of eventDrafts) {
+    const region = e.custom ? regions[e.pick % regions.length]! : "us-east-1";
+    if (rules.has(`${region}/${e.name}`)) continue;
+    rules.add(`${region}/${e.name}`);
+    events.push(
+      e.custom ? { name: e.name, region, pattern: { source: [`aws.${e.name}`] } } : { name: e.name },
+    );
+  }
+
   return {
     accountId,
     regions,
     ...(subscriptions.length > 0 ? { subscriptions } : {}),
     ...(flowLogs.length > 0 ? { flowLogs } : {}),
+    ...(events.length > 0 ? { events } : {}),
   };
 }
 
@@ -144,6 +170,7 @@ const sourceShapeArb = fc.record({
   regions: fc.uniqueArray(fc.constantFrom(...REGION_POOL), { minLength: 1, maxLength: 3 }),
   subs: fc.array(subscriptionDraftArb, { maxLength: 6 }),
   flows: fc.array(flowLogDraftArb, { maxLength: 3 }),
+  events: fc.array(eventDraftArb, { maxLength: 2 }),
 });
 
 /** Valid raw configs with `minSources`-6 source accounts. */
@@ -164,7 +191,7 @@ function configArb(minSources = 1): fc.Arbitrary<Generated> {
       const prefix = g.namePrefix ?? `central-logging-${g.stack}`.toLowerCase();
       const sources = g.ids.map((id, i) => {
         const shape = g.shapes[i]!;
-        return buildSource(id, shape.regions, shape.subs, shape.flows, prefix);
+        return buildSource(id, shape.regions, shape.subs, shape.flows, prefix, shape.events);
       });
       const recipientId = g.recipientIsSource ? g.ids[0]! : g.recipientId;
       const raw: RawConfig = {
@@ -379,7 +406,22 @@ describe("routing plan properties", () => {
         const newAccount = all[added]!.accountId as string;
 
         expect(after.namePrefix).toBe(before.namePrefix);
-        expect(after.recipient).toEqual(before.recipient);
+        // The recipient changes only by admitting the new account's event rules to its bus.
+        const { events: eventsAfter, ...recipientAfter } = after.recipient;
+        const { events: eventsBefore, ...recipientBefore } = before.recipient;
+        expect(recipientAfter).toEqual(recipientBefore);
+        if (eventsBefore) {
+          const newRules = (eventsAfter?.senderRuleArns ?? []).filter(
+            (a) => !eventsBefore.senderRuleArns.includes(a),
+          );
+          for (const a of newRules) expect(a.split(":")[4]).toBe(newAccount);
+          expect(eventsAfter?.senderRuleArns).toEqual(expect.arrayContaining(eventsBefore.senderRuleArns));
+          expect({ ...eventsAfter, senderAccountIds: [], senderRuleArns: [] }).toEqual({
+            ...eventsBefore,
+            senderAccountIds: [],
+            senderRuleArns: [],
+          });
+        }
 
         const afterRoutes = new Map(allRoutes(after).map((r) => [r.key, r]));
         for (const route of allRoutes(before)) expect(afterRoutes.get(route.key)).toEqual(route);
@@ -434,8 +476,77 @@ describe("routing plan properties", () => {
           ...allRoutes(plan).map((r) => `${r.accountId}/${r.region}`),
           ...plan.sources.flatMap((s) => s.flowLogs.map((f) => `${f.accountId}/${f.region}`)),
           ...settings.sources.flatMap((s) => s.regions.map((r) => `${s.accountId}/${r}`)),
+          // Event rules live where their events surface (IAM: us-east-1), not only in log regions.
+          ...settings.sources.flatMap((s) => s.events.map((e) => `${s.accountId}/${e.region}`)),
         ]);
         expect(new Set(placed)).toEqual(needed);
+      }),
+      { numRuns: NUM_RUNS },
+    );
+  });
+
+  it("event rules reach the recipient's bus, except its own home-region rules, which reach the Firehose", () => {
+    let withEvents = 0;
+    fc.assert(
+      fc.property(configArb(), ({ raw, stack }) => {
+        const settings = settingsOf(raw, stack);
+        const plan = planRouting(settings);
+        const { recipient } = plan;
+        const configured = settings.sources.flatMap((s) =>
+          s.events.map((e) => ({ account: s.accountId, ...e })),
+        );
+        if (configured.length === 0) {
+          expect(recipient.events).toBeUndefined();
+          return;
+        }
+        withEvents++;
+        const events = recipient.events!;
+        expect(events.bus.arn).toBe(
+          `arn:aws:events:${recipient.homeRegion}:${recipient.accountId}:event-bus/${plan.namePrefix}-events`,
+        );
+        const rules = plan.sources.flatMap((s) =>
+          s.eventSenders.flatMap((e) => e.rules.map((r) => ({ sender: e, rule: r }))),
+        );
+        expect(rules.map((r) => `${r.rule.accountId}/${r.rule.region}/${r.rule.configName}`).sort()).toEqual(
+          configured.map((e) => `${e.account}/${e.region}/${e.name}`).sort(),
+        );
+        for (const { sender, rule } of rules) {
+          const own = rule.accountId === recipient.accountId && rule.region === recipient.homeRegion;
+          expect(sender.target).toEqual(
+            own ? { kind: "firehose", arn: events.firehose.arn } : { kind: "bus", arn: events.bus.arn },
+          );
+          expect(rule.arn).toBe(
+            `arn:aws:events:${rule.region}:${rule.accountId}:rule/${plan.namePrefix}-${rule.configName}`,
+          );
+          expect(sender.roleArn).toBe(
+            `arn:aws:iam::${rule.accountId}:role/${plan.namePrefix}-events-${rule.region}`,
+          );
+        }
+        // The bus admits exactly the other accounts' rules.
+        const others = rules.filter((r) => r.rule.accountId !== recipient.accountId);
+        expect(events.senderRuleArns).toEqual(others.map((r) => r.rule.arn).sort());
+        expect(events.senderAccountIds).toEqual([...new Set(others.map((r) => r.rule.accountId))].sort());
+      }),
+      { numRuns: NUM_RUNS },
+    );
+    expect(withEvents).toBeGreaterThan(NUM_RUNS / 4);
+  });
+
+  it("Athena projects exactly the accounts that send each kind of data", () => {
+    fc.assert(
+      fc.property(configArb(), ({ raw, stack }) => {
+        const plan = planRouting(settingsOf(raw, stack));
+        const athena = plan.athena!;
+        const values = (name: string) =>
+          athena.tables.find((t) => t.name === name)?.parameters["projection.account.values"]?.split(",");
+        const senders = [...new Set(plan.destinations.flatMap((d) => d.senderAccountIds))].sort();
+        expect(values("cloudwatch_logs")).toEqual(senders.length > 0 ? senders : undefined);
+        const eventAccounts = plan.sources
+          .filter((s) => s.eventSenders.length > 0)
+          .map((s) => s.accountId)
+          .sort();
+        expect(values("events")).toEqual(eventAccounts.length > 0 ? eventAccounts : undefined);
+        expect(athena.region).toBe(plan.recipient.bucketRegion);
       }),
       { numRuns: NUM_RUNS },
     );

@@ -11,6 +11,8 @@ export interface ArchiveDeliveryArgs {
   buffering: Buffering;
   /** The stream to read (kinesis transport); absent = direct put by CloudWatch Logs. */
   stream?: aws.kinesis.Stream;
+  /** The archive bucket: Firehose checks at create time that it can write it. */
+  bucket?: pulumi.Resource;
   /** The recipient account's provider in the home region. */
   provider: aws.Provider;
 }
@@ -141,7 +143,8 @@ export class ArchiveDelivery extends pulumi.ComponentResource {
       {
         ...o,
         // Firehose checks at create time that its role can read the source and write the bucket.
-        dependsOn: [rolePolicy],
+        // (A component's own dependsOn does not reach its children: the bucket is named here.)
+        dependsOn: [rolePolicy, ...(args.bucket ? [args.bucket] : [])],
         // Dynamic partitioning can only be set when a Firehose is created: a stack made before it
         // existed replaces its Firehose, and the name is fixed, so the old one must go first.
         deleteBeforeReplace: true,

@@ -21,6 +21,8 @@ export interface EventsArchiveArgs {
   /** Organization mode: the bus admits the organization's rules of this stack. */
   organizationId?: string;
   namePrefix: string;
+  /** The archive bucket: Firehose checks at create time that it can write it. */
+  bucket?: pulumi.Resource;
   /** The recipient account's provider in the home region. */
   provider: aws.Provider;
 }
@@ -96,7 +98,7 @@ export class EventsArchive extends pulumi.ComponentResource {
           },
         },
       },
-      { ...o, dependsOn: [firehoseRolePolicy] },
+      { ...o, dependsOn: [firehoseRolePolicy, ...(args.bucket ? [args.bucket] : [])] },
     );
 
     this.bus = new aws.cloudwatch.EventBus(`${name}-bus`, { name: plan.bus.name }, o);

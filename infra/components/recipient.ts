@@ -112,10 +112,11 @@ export class Recipient extends pulumi.ComponentResource {
         plan,
         buffering: args.settings.firehose,
         ...(this.stream ? { stream: this.stream } : {}),
+        // The bucket must exist before Firehose validates that it can write it.
+        bucket: this.archive,
         provider: home,
       },
-      // The bucket must exist before Firehose validates that it can write it.
-      { parent: this, dependsOn: [this.archive] },
+      { parent: this },
     );
 
     if (plan.events) {
@@ -128,10 +129,10 @@ export class Recipient extends pulumi.ComponentResource {
           buffering: args.settings.events,
           namePrefix: args.namePrefix,
           ...(plan.organizationId ? { organizationId: plan.organizationId } : {}),
+          bucket: this.archive,
           provider: home,
         },
-        // Firehose checks that it can write the bucket when it is created.
-        { parent: this, dependsOn: [this.archive] },
+        { parent: this },
       );
     }
 

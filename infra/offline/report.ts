@@ -45,6 +45,26 @@ export function describeRoutes(plan: RoutingPlan): string[] {
   );
 }
 
+/** Each EventBridge rule's way into the events archive: `<account> <region> rule ... -> ... -> s3://...`. */
+export function describeEventRoutes(plan: RoutingPlan): string[] {
+  const r = plan.recipient;
+  const events = r.events;
+  if (!events) return [];
+  const archive = `Firehose ${events.firehose.name} -> s3://${r.bucketName}/events/account=<account>/year=/month=/day=/ (JSON Lines, .json.gz)`;
+  return plan.sources.flatMap((s) =>
+    s.eventSenders.flatMap((sender) =>
+      sender.rules.map((rule) => {
+        const via =
+          sender.target.kind === "bus"
+            ? `bus ${events.bus.name} (${r.accountId} ${r.homeRegion}) -> rule ${events.busRule.name} -> `
+            : "";
+        const readOnly = rule.readOnlyEvents ? ", read-only events too" : "";
+        return `${rule.accountId} ${rule.region} rule ${rule.name} (pattern ${rule.pattern}${readOnly}) -> ${via}${archive}`;
+      }),
+    ),
+  );
+}
+
 export function formatPlan(stack: string, plan: RoutingPlan, resources: readonly ResourceRecord[]): string {
   const placed = placeResources(resources);
   const lines: string[] = [];
@@ -77,6 +97,12 @@ export function formatPlan(stack: string, plan: RoutingPlan, resources: readonly
   lines.push("Forwarding routes (log group -> destination -> stream/Firehose -> bucket):");
   for (const route of routes) lines.push(`  ${route}`);
   if (routes.length === 0) lines.push("  (none)");
+  lines.push("");
+
+  const eventRoutes = describeEventRoutes(plan);
+  lines.push("Event routes (EventBridge rule -> recipient bus -> Firehose -> bucket):");
+  for (const route of eventRoutes) lines.push(`  ${route}`);
+  if (eventRoutes.length === 0) lines.push("  (none)");
   lines.push("");
 
   const policies = plan.sources.flatMap((s) => s.accountPolicies);
@@ -117,12 +143,27 @@ export function formatPlan(stack: string, plan: RoutingPlan, resources: readonly
   if (alarmed.length === 0) lines.push("  (none)");
   lines.push("");
 
+  if (plan.athena) {
+    const a = plan.athena;
+    lines.push(
+      `Athena (${r.accountId} ${a.region}): database ${a.database}, workgroup ${a.workgroup}, results s3://${a.resultsBucket.name}/`,
+    );
+    for (const t of a.tables) {
+      const partitions = t.partitionKeys
+        .map((k) => `${k.name}:${t.parameters[`projection.${k.name}.type`] ?? "?"}`)
+        .join(", ");
+      lines.push(`  table ${t.name} <- ${t.location} (projected: ${partitions})`);
+    }
+    for (const q of a.queries) lines.push(`  query ${q.name} on ${q.table}: ${q.description}`);
+    lines.push("");
+  }
+
   const accounts = new Set(placed.map((p) => p.accountId));
   const components = resources.filter((x) => !x.custom).length;
   lines.push(
     `Totals: ${placed.length} resources in ${accounts.size} accounts and ${groups.size} account-regions, ` +
       `${components} components, ${plan.placements.length} providers planned, ` +
-      `${plan.destinations.length} destinations, ${routes.length} routes.`,
+      `${plan.destinations.length} destinations, ${routes.length} routes, ${eventRoutes.length} event routes.`,
   );
   return lines.join("\n");
 }
