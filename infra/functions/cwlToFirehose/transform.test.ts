@@ -76,25 +76,38 @@ describe("decodeRecordData", () => {
     ["invalid base64 characters", "not base64!!"],
     ["base64 with wrong length", "H4sIAAA"],
   ])("rejects %s as not base64", (_, data) => {
-    expect(decodeRecordData(data)).toEqual({ ok: false, reason: "data is not valid base64" });
+    expect(decodeRecordData(data)).toEqual({
+      ok: false,
+      stage: "base64",
+      reason: "data is not valid base64",
+    });
   });
 
   it("rejects valid base64 that is not gzip", () => {
     const result = decodeRecordData(Buffer.from("plain text, no gzip").toString("base64"));
-    expect(result.ok).toBe(false);
+    expect(result).toMatchObject({ ok: false, stage: "gzip" });
     expect(result.ok ? "" : result.reason).toMatch(/^gunzip failed/);
   });
 
   it("rejects gzip of non-JSON", () => {
     expect(decodeRecordData(gz("this is { not json"))).toEqual({
       ok: false,
+      stage: "json",
       reason: "decompressed data is not JSON",
+    });
+  });
+
+  it("rejects gzip of JSON that is not an envelope", () => {
+    expect(decodeRecordData(gz({ Records: [] }))).toEqual({
+      ok: false,
+      stage: "envelope",
+      reason: "JSON is not a CloudWatch Logs subscription envelope",
     });
   });
 
   it("refuses to inflate past maxDecompressedBytes", () => {
     const result = decodeRecordData(gz(dataEnvelope()), { maxDecompressedBytes: 100 });
-    expect(result.ok).toBe(false);
+    expect(result).toMatchObject({ ok: false, stage: "gzip" });
     expect(result.ok ? "" : result.reason).toMatch(/^gunzip failed/);
   });
 });

@@ -29,9 +29,12 @@ export interface CloudWatchLogsEnvelope {
   logEvents: CloudWatchLogsLogEvent[];
 }
 
+/** Which step refused the record, so tools can say "not gzip" rather than parse the reason. */
+export type DecodeStage = "base64" | "gzip" | "json" | "envelope";
+
 export type DecodeResult =
   | { readonly ok: true; readonly envelope: CloudWatchLogsEnvelope }
-  | { readonly ok: false; readonly reason: string };
+  | { readonly ok: false; readonly stage: DecodeStage; readonly reason: string };
 
 export interface TransformOptions {
   readonly maxDecompressedBytes?: number;
@@ -71,25 +74,34 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 export function decodeRecordData(data: string, options: TransformOptions = {}): DecodeResult {
   if (data.length === 0 || data.length % 4 !== 0 || !BASE64.test(data)) {
-    return { ok: false, reason: "data is not valid base64" };
+    return { ok: false, stage: "base64", reason: "data is not valid base64" };
   }
+  return decodeRecordBytes(Buffer.from(data, "base64"), options);
+}
+
+/** A record's payload as CloudWatch Logs writes it (gzip of one envelope), already base64-decoded. */
+export function decodeRecordBytes(bytes: Uint8Array, options: TransformOptions = {}): DecodeResult {
   let json: string;
   try {
-    const inflated = gunzipSync(Buffer.from(data, "base64"), {
+    const inflated = gunzipSync(bytes, {
       maxOutputLength: options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES,
     });
     json = inflated.toString("utf8");
   } catch (err) {
-    return { ok: false, reason: `gunzip failed: ${err instanceof Error ? err.message : String(err)}` };
+    return {
+      ok: false,
+      stage: "gzip",
+      reason: `gunzip failed: ${err instanceof Error ? err.message : String(err)}`,
+    };
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(json);
   } catch {
-    return { ok: false, reason: "decompressed data is not JSON" };
+    return { ok: false, stage: "json", reason: "decompressed data is not JSON" };
   }
   if (!isCloudWatchLogsEnvelope(parsed)) {
-    return { ok: false, reason: "JSON is not a CloudWatch Logs subscription envelope" };
+    return { ok: false, stage: "envelope", reason: "JSON is not a CloudWatch Logs subscription envelope" };
   }
   return { ok: true, envelope: parsed };
 }
