@@ -1,0 +1,20 @@
+/** The pack against the prod stack: four workload accounts, three regions, archive in another region. */
+import { describe } from "vitest";
+import { programPolicySuite } from "./programSuite";
+
+describe("Pulumi.prod.yaml under the policy pack", () => {
+  programPolicySuite("Pulumi.prod.yaml", {
+    "pulumi:providers:aws": 9,
+    "aws:iam/role:Role": 6,
+    "aws:iam/rolePolicy:RolePolicy": 6,
+    "aws:cloudwatch/logGroup:LogGroup": 4,
+    "aws:cloudwatch/logDestinationPolicy:LogDestinationPolicy": 3,
+    "aws:kinesis/stream:Stream": 1,
+    "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": 1,
+    "aws:s3/bucket:Bucket": 1,
+    "aws:s3/bucketPolicy:BucketPolicy": 1,
+    "aws:s3/bucketVersioning:BucketVersioning": 1,
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 1,
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 1,
+  });
+});

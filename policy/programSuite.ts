@@ -1,0 +1,127 @@
+/**
+ * The pack against the real program, one stack file per test file (the mocks are process-global):
+ * every registered resource and provider goes to every policy, and the program must pass. A
+ * mutated copy of the same registrations shows the check is live.
+ */
+import { beforeAll, expect, it } from "vitest";
+import { runProgram } from "../infra/offline/run";
+import { readStackFile } from "../infra/offline/stackFile";
+import { S3_TYPES } from "./archiveBucket";
+import { ROLE_TYPE } from "./confusedDeputy";
+import { LOG_GROUP_TYPE } from "./logRetention";
+import { policyInputs } from "./offline";
+import { policies } from "./policies";
+import { AWS_PROVIDER_TYPE } from "./providers";
+import { FIREHOSE_TYPE, STREAM_TYPE } from "./streamEncryption";
+import { checkAll, type ResourceInput, urnOf } from "./validation";
+
+export function programPolicySuite(stackFile: string, expectedCounts: Record<string, number>): void {
+  const { stack, config } = readStackFile(stackFile);
+  let resources: ResourceInput[] = [];
+
+  beforeAll(async () => {
+    const run = await runProgram(stack, config);
+    if (!run.ok) throw new Error(`program failed:\n${run.errors.join("\n")}`);
+    resources = policyInputs(run.mocks, stack);
+  });
+
+  const count = (type: string) => resources.filter((r) => r.type === type).length;
+  const only = (type: string) => {
+    const [first, ...rest] = resources.filter((r) => r.type === type);
+    if (!first || rest.length > 0) throw new Error(`expected one ${type}`);
+    return first;
+  };
+
+  it("hands the pack every provider and every resource the policies judge", () => {
+    expect(Object.fromEntries(Object.keys(expectedCounts).map((type) => [type, count(type)]))).toEqual(
+      expectedCounts,
+    );
+  });
+
+  it("reports each AWS resource with the explicit provider it was registered through", () => {
+    const aws = resources.filter((r) => r.type.startsWith("aws:"));
+    expect(
+      aws.filter((r) => r.provider?.type !== AWS_PROVIDER_TYPE || !/^aws-\d{12}-/.test(r.provider.name)),
+    ).toEqual([]);
+  });
+
+  it("violates no policy, mandatory or advisory", async () => {
+    expect(await checkAll(policies, resources, stack)).toEqual([]);
+  });
+
+  it("reports regressions planted in the same registrations", async () => {
+    const logGroup = resources.find((r) => r.type === LOG_GROUP_TYPE);
+    const role = resources.find((r) => r.type === ROLE_TYPE);
+    const stream = only(STREAM_TYPE);
+    const firehose = only(FIREHOSE_TYPE);
+    const bucket = only(S3_TYPES.bucket[0]);
+    if (!logGroup || !role) throw new Error("expected a log group and a role");
+    const defaultProvider = {
+      type: AWS_PROVIDER_TYPE,
+      name: "default",
+      urn: urnOf(AWS_PROVIDER_TYPE, "default", stack),
+    };
+    const unguardedTrust = {
+      Statement: [
+        { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
+      ],
+    };
+
+    const mutated = resources
+      .filter((r) => r.type !== S3_TYPES.policy[0])
+      .map((r) => {
+        if (r === logGroup) return { ...r, props: { ...r.props, retentionInDays: undefined } };
+        if (r === role)
+          return { ...r, props: { ...r.props, assumeRolePolicy: JSON.stringify(unguardedTrust) } };
+        if (r === stream) return { ...r, props: { ...r.props, encryptionType: "NONE" } };
+        if (r.type === "aws:lambda/function:Function")
+          return { ...r, provider: { ...defaultProvider, props: {} } };
+        return r;
+      });
+
+    const key = (r: ResourceInput) => `${r.type}::${r.name}`;
+    const bucketName = String(bucket.props.bucket);
+    const streamArn = (firehose.props.kinesisSourceConfiguration as { kinesisStreamArn: string })
+      .kinesisStreamArn;
+    expect(await checkAll(policies, mutated, stack)).toEqual([
+      {
+        policy: "aws-explicit-provider",
+        enforcementLevel: "mandatory",
+        resource: key(only("aws:lambda/function:Function")),
+        message: `uses the default AWS provider (urn:pulumi:${stack}::central-logging::pulumi:providers:aws::default): pass an explicit aws.Provider`,
+      },
+      {
+        policy: "archive-bucket-secure",
+        enforcementLevel: "mandatory",
+        resource: key(bucket),
+        message: `bucket ${bucketName} accepts plain HTTP: no aws.s3.BucketPolicy names it`,
+      },
+      {
+        policy: "service-trust-confused-deputy",
+        enforcementLevel: "mandatory",
+        resource: key(role),
+        message:
+          "trust statement #1 lets lambda.amazonaws.com assume the role without a confused-deputy condition " +
+          "(aws:SourceArn, aws:SourceAccount, aws:SourceOrgID or sts:ExternalId)",
+      },
+      {
+        policy: "log-group-retention",
+        enforcementLevel: "mandatory",
+        resource: key(logGroup),
+        message: "log group keeps its events forever: set retentionInDays",
+      },
+      {
+        policy: "kinesis-stream-encrypted",
+        enforcementLevel: "mandatory",
+        resource: key(stream),
+        message: "stream is not encrypted at rest (encryptionType NONE): set encryptionType KMS",
+      },
+      {
+        policy: "firehose-source-stream-encrypted",
+        enforcementLevel: "mandatory",
+        resource: key(firehose),
+        message: `Firehose reads ${streamArn}, which is not KMS-encrypted (encryptionType NONE)`,
+      },
+    ]);
+  });
+}
