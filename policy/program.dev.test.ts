@@ -4,18 +4,22 @@ import { programPolicySuite } from "./programSuite";
 
 describe("Pulumi.dev.yaml under the policy pack", () => {
   programPolicySuite("Pulumi.dev.yaml", {
-    "pulumi:providers:aws": 5,
-    "aws:iam/role:Role": 5,
-    "aws:iam/rolePolicy:RolePolicy": 5,
+    "pulumi:providers:aws": 6,
+    "aws:iam/role:Role": 8,
+    "aws:iam/rolePolicy:RolePolicy": 8,
     "aws:cloudwatch/logGroup:LogGroup": 3,
     "aws:cloudwatch/logDestinationPolicy:LogDestinationPolicy": 2,
     "aws:kinesis/stream:Stream": 1,
-    "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": 1,
-    "aws:s3/bucket:Bucket": 1,
-    "aws:s3/bucketPolicy:BucketPolicy": 1,
-    "aws:s3/bucketVersioning:BucketVersioning": 1,
-    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 1,
-    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 1,
+    // The log archive's and the events archive's.
+    "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": 2,
+    // The archive and the Athena results bucket.
+    "aws:s3/bucket:Bucket": 2,
+    "aws:s3/bucketPolicy:BucketPolicy": 2,
+    "aws:s3/bucketVersioning:BucketVersioning": 2,
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 2,
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 2,
+    "aws:sqs/queue:Queue": 2,
+    "aws:cloudwatch/eventBusPolicy:EventBusPolicy": 1,
     "aws:sns/topic:Topic": 1,
     "aws:cloudtrail/trail:Trail": 1,
   });

@@ -11,10 +11,11 @@ describe("Pulumi.prod.yaml under the policy pack", () => {
     "aws:cloudwatch/logDestinationPolicy:LogDestinationPolicy": 3,
     "aws:kinesis/stream:Stream": 1,
     "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": 1,
-    "aws:s3/bucket:Bucket": 1,
-    "aws:s3/bucketPolicy:BucketPolicy": 1,
-    "aws:s3/bucketVersioning:BucketVersioning": 1,
-    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 1,
-    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 1,
+    // The archive and the Athena results bucket.
+    "aws:s3/bucket:Bucket": 2,
+    "aws:s3/bucketPolicy:BucketPolicy": 2,
+    "aws:s3/bucketVersioning:BucketVersioning": 2,
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 2,
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 2,
   });
 });

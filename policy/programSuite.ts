@@ -53,8 +53,10 @@ export function programPolicySuite(stackFile: string, expectedCounts: Record<str
     const logGroup = resources.find((r) => r.type === LOG_GROUP_TYPE);
     const role = resources.find((r) => r.type === ROLE_TYPE);
     const stream = only(STREAM_TYPE);
-    const firehose = only(FIREHOSE_TYPE);
-    const bucket = only(S3_TYPES.bucket[0]);
+    // The archive's: the Firehose that reads the stream, the bucket it writes.
+    const firehose = resources.find((r) => r.type === FIREHOSE_TYPE && r.props.kinesisSourceConfiguration);
+    const bucket = resources.find((r) => r.type === S3_TYPES.bucket[0] && r.name === "recipient-archive");
+    if (!firehose || !bucket) throw new Error("expected the archive's Firehose and bucket");
     if (!logGroup || !role) throw new Error("expected a log group and a role");
     const defaultProvider = {
       type: AWS_PROVIDER_TYPE,
@@ -68,7 +70,7 @@ export function programPolicySuite(stackFile: string, expectedCounts: Record<str
     };
 
     const mutated = resources
-      .filter((r) => r.type !== S3_TYPES.policy[0])
+      .filter((r) => !(r.type === S3_TYPES.policy[0] && r.name === "recipient-archive-policy"))
       .map((r) => {
         if (r === logGroup) return { ...r, props: { ...r.props, retentionInDays: undefined } };
         if (r === role)

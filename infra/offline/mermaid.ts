@@ -162,12 +162,58 @@ export const trailsSection: Section = (plan) =>
     ];
   });
 
+/**
+ * EventBridge rules -> the recipient's bus (or, for its own home-region rules, the events
+ * Firehose) -> the events Firehose -> the bucket, under `events/`.
+ */
+export const eventsSection: Section = (plan) => {
+  const r = plan.recipient;
+  const events = r.events;
+  if (!events) return [];
+  const bus: FlowNode = {
+    kind: "bus",
+    accountId: r.accountId,
+    region: r.homeRegion,
+    name: events.bus.name,
+    label: ["EventBridge bus", events.bus.name],
+  };
+  const eventsFirehose: FlowNode = {
+    kind: "evfirehose",
+    accountId: r.accountId,
+    region: r.homeRegion,
+    name: events.firehose.name,
+    label: ["Firehose", events.firehose.name],
+  };
+  const rules = plan.sources.flatMap((s) =>
+    s.eventSenders.flatMap((sender) =>
+      sender.rules.map((rule) => ({
+        from: {
+          kind: "rule",
+          accountId: rule.accountId,
+          region: rule.region,
+          name: rule.name,
+          label: ["EventBridge rule", rule.name],
+        },
+        to: sender.target.kind === "bus" ? bus : eventsFirehose,
+        label: `pattern: ${rule.pattern}`,
+      })),
+    ),
+  );
+  const viaBus = rules.some((x) => x.to === bus);
+  return [
+    ...rules,
+    ...(viaBus ? [{ from: bus, to: eventsFirehose, label: `rule ${events.busRule.name}` }] : []),
+    { from: eventsFirehose, to: bucket(plan), label: "JSON Lines under events/" },
+  ];
+};
+
 export const SECTIONS: readonly Section[] = [
   recipientSection,
   routesSection,
   flowLogsSection,
   accountPoliciesSection,
   trailsSection,
+  eventsSection,
 ];
 
 // ---------------------------------------------------------------------------------------------
