@@ -98,6 +98,10 @@ describe("describeRequestError", () => {
     expect(errorSummary("<html>502 Bad Gateway</html>")).toBe("<html>502 Bad Gateway</html>");
     expect(errorSummary("x".repeat(1000))).toBe(`${"x".repeat(300)}...`);
     expect(errorSummary({ error: { type: "t" } })).toBe("t");
+    expect(errorSummary({ status: "BAD_REQUEST", message: "Invalid configuration" })).toBe(
+      "Invalid configuration",
+    );
+    expect(errorSummary({ status: "error", reason: "Weak password" })).toBe("Weak password");
   });
 
   it("classifies statuses", () => {

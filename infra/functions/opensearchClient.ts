@@ -56,8 +56,12 @@ export function errorSummary(body: unknown): string {
     const { type, reason } = body.error;
     return [type, reason].filter((s) => typeof s === "string").join(": ");
   }
+  // The security plugin answers {"status": ..., "message" | "reason": ...}.
   if (isRecord(body) && typeof body.message === "string") {
     return body.message;
+  }
+  if (isRecord(body) && typeof body.reason === "string") {
+    return body.reason;
   }
   const text = typeof body === "string" ? body : JSON.stringify(body ?? "");
   return text.length > 300 ? `${text.slice(0, 300)}...` : text;
