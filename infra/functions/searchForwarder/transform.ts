@@ -27,6 +27,9 @@ export const RESERVED_FIELDS = [
   "@message",
 ] as const;
 
+const RESERVED: ReadonlySet<string> = new Set(RESERVED_FIELDS);
+const FLAT_OBJECTS: ReadonlySet<string> = new Set(FLAT_OBJECT_FIELDS);
+
 /** OpenSearch refuses longer `_id`s. */
 export const MAX_ID_BYTES = 512;
 
@@ -98,16 +101,17 @@ export function documentSource(message: string, head: string): string {
     return `{${head},"@message":${JSON.stringify(message)}}`;
   }
   const collides = RESERVED_FIELDS.some((k) => Object.hasOwn(parsed, k));
-  const wrap = FLAT_OBJECT_FIELDS.filter((k) => needsWrapping(parsed[k]));
-  // A raw newline outside strings (pretty-printed JSON) would split the ndjson line.
-  if (!collides && wrap.length === 0 && !trimmed.includes("\n") && !trimmed.includes("\r")) {
+  const awkward = FLAT_OBJECT_FIELDS.some((k) => needsWrapping(parsed[k]));
+  // A raw newline outside strings (pretty-printed JSON) would split the ndjson line; bulk splits on
+  // \n only, so a stray \r is mere whitespace.
+  if (!collides && !awkward && !trimmed.includes("\n")) {
     return EMPTY_OBJECT.test(trimmed) ? `{${head}}` : `{${head},${trimmed.slice(1)}`;
   }
   // Null prototype: a "__proto__" key in the message stays an ordinary field.
   const rest: Record<string, unknown> = Object.create(null);
   for (const [k, v] of Object.entries(parsed)) {
-    if (!(RESERVED_FIELDS as readonly string[]).includes(k)) {
-      rest[k] = wrap.includes(k as (typeof FLAT_OBJECT_FIELDS)[number]) ? { value: v } : v;
+    if (!RESERVED.has(k)) {
+      rest[k] = FLAT_OBJECTS.has(k) && needsWrapping(v) ? { value: v } : v;
     }
   }
   const members = JSON.stringify(rest).slice(1, -1);
