@@ -244,6 +244,78 @@ const LifecycleSchema = z.strictObject({
   noncurrentVersionExpireDays: int(1, 36500).default(30),
 });
 
+const cidr = z
+  .string()
+  .refine((v) => isCidrBlock(v), { error: "is not an IP range in CIDR notation (203.0.113.0/24)" });
+
+/**
+ * The OpenSearch domain (`recipient.search`), fed by one forwarder Lambda from the stream. Small
+ * defaults: one t3.small node, 10 GiB; people reach Dashboards from `allowedCidrs` (as the `admin`
+ * user) or sign their requests as one of `allowedPrincipals`.
+ */
+const SearchSchema = z.strictObject({
+  /** 3-28 of a-z 0-9 -; default the name prefix when it fits. */
+  domainName: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{2,27}$/, {
+      error: "is not an OpenSearch domain name (3-28 of a-z 0-9 -, starting with a letter)",
+    })
+    .optional(),
+  engineVersion: z
+    .string()
+    .regex(/^OpenSearch_(\d+)\.(\d+)$/, { error: "is not an OpenSearch engine version (OpenSearch_2.19)" })
+    .refine((v) => atLeast(v, 2, 7), {
+      error: "is older than OpenSearch_2.7 (the index template needs flat_object)",
+    })
+    .default("OpenSearch_2.19"),
+  instanceType: z
+    .string()
+    .regex(/^[a-z0-9]+\.[a-z0-9]+\.search$/, {
+      error: "is not an OpenSearch instance type (t3.small.search)",
+    })
+    .refine((t) => !t.startsWith("t2."), { error: "cannot encrypt data at rest (T2 instances)" })
+    .default("t3.small.search"),
+  instanceCount: int(1, 80)
+    .refine((n) => n === 1 || n % 2 === 0 || n % 3 === 0, {
+      error: "must be 1, or spread evenly over 2 or 3 availability zones (a multiple of 2 or 3)",
+    })
+    .default(1),
+  volumeSizeGiB: int(10, 16384).default(10),
+  /** Daily indices are `<indexPrefix>-YYYY.MM.DD`. */
+  indexPrefix: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,99}$/, {
+      error: "is not an index prefix (lowercase letters, digits, _ and -)",
+    })
+    .default("cwl"),
+  /** Days an index is kept before the ISM policy deletes it. */
+  retentionDays: int(1, 36500).default(90),
+  /** Replicas of each index; default 0 on one node, 1 otherwise. */
+  replicas: int(0, 5).optional(),
+  allowedCidrs: z.array(cidr).default([]),
+  allowedPrincipals: z
+    .array(
+      z
+        .string()
+        .regex(/^arn:aws:(iam::\d{12}:(role|user)\/[\w+=,.@/-]+|sts::\d{12}:assumed-role\/[\w+=,.@/-]+)$/, {
+          error: "is not an IAM role or user ARN",
+        }),
+    )
+    .default([]),
+  forwarder: z
+    .strictObject({
+      batchSize: int(1, 10000).default(500),
+      batchWindowSeconds: int(0, 300).default(5),
+      /** Lambda retries a failing batch (bisecting it) this often, then sends it to the queue. */
+      maximumRetryAttempts: int(0, 100).default(5),
+      parallelizationFactor: int(1, 10).default(1),
+      memoryMiB: int(256, 10240).default(1024),
+      timeoutSeconds: int(60, 900).default(120),
+    })
+    .prefault({}),
+  logRetentionDays: retentionDays.default(30),
+});
+
 /** Firehose buffering; dynamic partitioning refuses buffers under 64 MiB and zero buffering. */
 const buffering = z.strictObject({
   bufferSizeMiB: int(64, 128).default(64),
@@ -300,6 +372,8 @@ const RecipientSchema = z.strictObject({
       bytesScannedCutoffGiB: int(1, 1_000_000).optional(),
     })
     .prefault({}),
+  /** An OpenSearch domain fed from the stream (kinesis transport); absent = no search. */
+  search: SearchSchema.optional(),
 });
 
 type SourceInput = z.output<typeof SourceSchema>;
@@ -440,6 +514,11 @@ export interface AthenaSettings {
   bytesScannedCutoffGiB?: number;
 }
 
+export type SearchSettings = Omit<z.output<typeof SearchSchema>, "domainName" | "replicas"> & {
+  domainName: string;
+  replicas: number;
+};
+
 export interface RecipientSettings {
   accountId: string;
   roleArn?: string;
@@ -459,6 +538,7 @@ export interface RecipientSettings {
   firehose: Buffering;
   events: Buffering;
   athena: AthenaSettings;
+  search?: SearchSettings;
 }
 
 export interface Settings {
@@ -509,7 +589,7 @@ export function parseSettings(raw: RawConfig, stack: string): ParseResult {
   // problems are reported together with those of other keys (not only once everything else is fixed).
   let recipient: RecipientSettings | undefined;
   if (parsedRecipient.success) {
-    const r = parsedRecipient.data;
+    const { search, ...r } = parsedRecipient.data;
     const bucketRegion = r.bucketRegion ?? r.region;
     recipient = {
       ...r,
@@ -521,6 +601,15 @@ export function parseSettings(raw: RawConfig, stack: string): ParseResult {
         resultsBucketName:
           r.athena.resultsBucketName ?? `${namePrefix}-athena-${r.accountId}-${bucketRegion}`,
       },
+      ...(search
+        ? {
+            search: {
+              ...search,
+              domainName: search.domainName ?? namePrefix,
+              replicas: search.replicas ?? (search.instanceCount > 1 ? 1 : 0),
+            },
+          }
+        : {}),
     };
     errors.push(...checkRecipient(recipient, raw, sources, NAME_PREFIX.test(namePrefix)));
   } else if (isRecord(input.recipient)) {
@@ -821,6 +910,24 @@ function checkRecipient(
       ["recipient", "athena", "resultsBucketName"],
       "is the archive bucket; query results need a bucket of their own (they expire, the archive must not)",
     );
+  if (recipient.search) {
+    const search = recipient.search;
+    if (recipient.transport !== "kinesis")
+      fail(["recipient", "search"], "needs transport: kinesis (the forwarder reads the stream)");
+    const explicitDomain =
+      isRecord(raw.recipient) &&
+      isRecord(raw.recipient.search) &&
+      raw.recipient.search.domainName !== undefined;
+    if (!explicitDomain && !/^[a-z][a-z0-9-]{2,27}$/.test(search.domainName))
+      errors.push(
+        `recipient.search.domainName: the default '${search.domainName}' (the name prefix) is not an OpenSearch domain name (3-28 of a-z 0-9 -); set recipient.search.domainName`,
+      );
+    if (search.replicas >= search.instanceCount)
+      fail(
+        ["recipient", "search", "replicas"],
+        `needs more nodes than ${search.instanceCount}: a replica never shares a node with its primary`,
+      );
+  }
   if (recipient.transport === "firehose" && isRecord(raw.recipient) && raw.recipient.stream !== undefined)
     fail(["recipient", "stream"], "only applies with transport: kinesis (there is no stream with firehose)");
   if (recipient.roleArn && ROLE_ARN.exec(recipient.roleArn)?.[1] !== recipient.accountId)
@@ -930,6 +1037,19 @@ function defaultPrefix(stack: string): string {
 
 function stackPrefix(raw: RawConfig, stack: string): string {
   return typeof raw.namePrefix === "string" ? raw.namePrefix : defaultPrefix(stack);
+}
+
+function isCidrBlock(text: string): boolean {
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text);
+  if (v4) return v4.slice(1, 5).every((o) => Number(o) <= 255) && Number(v4[5]) <= 32;
+  const v6 = /^([0-9a-fA-F:]+)\/(\d{1,3})$/.exec(text);
+  return v6 !== null && (v6[1] ?? "").includes(":") && Number(v6[2]) <= 128;
+}
+
+/** `OpenSearch_<major>.<minor>` at least the given version. */
+function atLeast(version: string, major: number, minor: number): boolean {
+  const [, a, b] = /^OpenSearch_(\d+)\.(\d+)$/.exec(version) ?? [];
+  return Number(a) > major || (Number(a) === major && Number(b) >= minor);
 }
 
 function isBucketName(name: string): boolean {

@@ -21,6 +21,8 @@ export const arn = {
     `arn:aws:cloudtrail:${region}:${account}:trail/${name}`,
   topic: (region: string, account: string, name: string) => `arn:aws:sns:${region}:${account}:${name}`,
   queue: (region: string, account: string, name: string) => `arn:aws:sqs:${region}:${account}:${name}`,
+  searchDomain: (region: string, account: string, name: string) =>
+    `arn:aws:es:${region}:${account}:domain/${name}`,
   eventBus: (region: string, account: string, name: string) =>
     `arn:aws:events:${region}:${account}:event-bus/${name}`,
   /** A rule on the default bus; a rule on a custom bus has the bus name in its ARN. */

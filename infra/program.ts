@@ -28,6 +28,7 @@ export async function program(): Promise<Record<string, unknown>> {
     settings: settings.recipient,
     ...(plan.athena ? { athena: plan.athena } : {}),
     namePrefix: settings.namePrefix,
+    ...(settings.recipient.search ? { randomProvider: registry.random() } : {}),
     providers: registry.forAccount(r.accountId, [
       r.homeRegion,
       r.bucketRegion,
@@ -79,6 +80,15 @@ export async function program(): Promise<Record<string, unknown>> {
       : {}),
     ...(recipient.athena
       ? { athenaDatabase: recipient.athena.database.name, athenaWorkgroup: recipient.athena.workgroup.name }
+      : {}),
+    ...(recipient.search
+      ? {
+          searchEndpoint: recipient.search.endpoint,
+          dashboardsUrl: recipient.search.dashboardsUrl,
+          searchAdminSecretArn: recipient.search.adminSecretArn,
+          // A secret output: `pulumi stack output searchAdminPassword --show-secrets`.
+          searchAdminPassword: recipient.search.adminPassword,
+        }
       : {}),
   };
 }

@@ -5,6 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { PROJECT } from "./config";
 
 export interface AccountAccess {
@@ -26,6 +27,7 @@ export function providerName(accountId: string, region: string): string {
 
 export class ProviderRegistry {
   private readonly providers = new Map<string, aws.Provider>();
+  private randomProvider?: random.Provider;
   private readonly accounts: ReadonlyMap<string, AccountAccess>;
 
   constructor(private readonly args: ProviderRegistryArgs) {
@@ -54,6 +56,15 @@ export class ProviderRegistry {
   /** `{ region: provider }` for one account, as components take them. */
   forAccount(accountId: string, regions: readonly string[]): Record<string, aws.Provider> {
     return Object.fromEntries([...new Set(regions)].map((r) => [r, this.get(accountId, r)]));
+  }
+
+  /**
+   * The stack's one `random` provider. Stacks disable default providers for every package, and
+   * random values (the search password) are not tied to an account.
+   */
+  random(): random.Provider {
+    this.randomProvider ??= new random.Provider("random", {});
+    return this.randomProvider;
   }
 
   /** Names of every provider created so far (for the offline plan and tests). */

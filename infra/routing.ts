@@ -33,6 +33,30 @@ export interface RecipientPlan {
   trailKey?: { alias: string; region: string };
   /** The events archive, when any source has EventBridge rules. */
   events?: EventsArchivePlan;
+  /** The OpenSearch domain and its forwarder (`recipient.search`). */
+  search?: SearchPlan;
+}
+
+interface FunctionPlan {
+  name: string;
+  arn: string;
+  roleName: string;
+  roleArn: string;
+  logGroup: string;
+  logGroupArn: string;
+}
+
+/** OpenSearch in the home region, fed by one forwarder from the stream (no source is involved). */
+export interface SearchPlan {
+  domainName: string;
+  domainArn: string;
+  forwarder: FunctionPlan;
+  /** Sets up the domain at deploy time; the domain's fine-grained access control master. */
+  provisioner: FunctionPlan;
+  /** Records and documents the forwarder cannot index, and batches Lambda gives up on. */
+  deadLetterQueue: { name: string; arn: string };
+  /** Secrets Manager secret of the Dashboards `admin` user. */
+  adminSecretName: string;
 }
 
 /**
@@ -248,6 +272,7 @@ export function planRecipient(settings: Settings): RecipientPlan {
     ...(settings.sources.some((s) => s.events.length > 0) ? { events: planEventsArchive(settings) } : {}),
   };
   if (r.transport === "firehose") return { ...base, targetArn: firehose.arn };
+  const search = r.search ? planSearch(settings, r.search.domainName) : undefined;
   const stream = { name: `${p}-logs`, arn: arn.stream(home, acct, `${p}-logs`) };
   const processorName = `${p}-cwl-gunzip`;
   return {
@@ -260,6 +285,28 @@ export function planRecipient(settings: Settings): RecipientPlan {
       logGroup: `/aws/lambda/${processorName}`,
     },
     targetArn: stream.arn,
+    ...(search ? { search } : {}),
+  };
+}
+
+function planSearch(settings: Settings, domainName: string): SearchPlan {
+  const { namePrefix: p } = settings;
+  const { accountId: acct, region: home } = settings.recipient;
+  const fn = (name: string): FunctionPlan => ({
+    name,
+    arn: arn.lambda(home, acct, name),
+    roleName: name,
+    roleArn: arn.role(acct, name),
+    logGroup: `/aws/lambda/${name}`,
+    logGroupArn: arn.logGroup(home, acct, `/aws/lambda/${name}`),
+  });
+  return {
+    domainName,
+    domainArn: arn.searchDomain(home, acct, domainName),
+    forwarder: fn(`${p}-search-forwarder`),
+    provisioner: fn(`${p}-search-provisioner`),
+    deadLetterQueue: { name: `${p}-search-dlq`, arn: arn.queue(home, acct, `${p}-search-dlq`) },
+    adminSecretName: `${p}/search-admin`,
   };
 }
 

@@ -5,9 +5,9 @@ import { programPolicySuite } from "./programSuite";
 describe("Pulumi.dev.yaml under the policy pack", () => {
   programPolicySuite("Pulumi.dev.yaml", {
     "pulumi:providers:aws": 6,
-    "aws:iam/role:Role": 8,
-    "aws:iam/rolePolicy:RolePolicy": 8,
-    "aws:cloudwatch/logGroup:LogGroup": 3,
+    "aws:iam/role:Role": 10,
+    "aws:iam/rolePolicy:RolePolicy": 10,
+    "aws:cloudwatch/logGroup:LogGroup": 5,
     "aws:cloudwatch/logDestinationPolicy:LogDestinationPolicy": 2,
     "aws:kinesis/stream:Stream": 1,
     // The log archive's and the events archive's.
@@ -18,7 +18,9 @@ describe("Pulumi.dev.yaml under the policy pack", () => {
     "aws:s3/bucketVersioning:BucketVersioning": 2,
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 2,
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 2,
-    "aws:sqs/queue:Queue": 2,
+    // Events: the source's and the bus's dead letters; search: the forwarder's.
+    "aws:sqs/queue:Queue": 3,
+    "aws:opensearch/domain:Domain": 1,
     "aws:cloudwatch/eventBusPolicy:EventBusPolicy": 1,
     "aws:sns/topic:Topic": 1,
     "aws:cloudtrail/trail:Trail": 1,

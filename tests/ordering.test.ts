@@ -57,7 +57,9 @@ describe("creation order", () => {
         key(T.bucket, "recipient-archive"),
       ]),
     );
-    expect(p.one(T.lambda).dependsOn).toContain(key(T.rolePolicy, "recipient-delivery-gunzip-role-policy"));
+    expect(p.one(T.lambda, "recipient-delivery-gunzip").dependsOn).toContain(
+      key(T.rolePolicy, "recipient-delivery-gunzip-role-policy"),
+    );
   });
 
   it("creates the events Firehose after its role policy and the archive bucket, event targets after their roles", () => {

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type * as random from "@pulumi/random";
 import type { RecipientSettings } from "../config";
 import { destinationPermissions, destinationTrustPolicy, trailKeyPolicy } from "../policies";
 import type { AthenaPlan, DestinationPlan, RecipientPlan, TrailPlan } from "../routing";
@@ -8,13 +9,16 @@ import { ArchiveDelivery } from "./archiveDelivery";
 import { Athena } from "./athena";
 import { EventsArchive } from "./eventsArchive";
 import { RegionalDestination } from "./regionalDestination";
+import { SearchDomain } from "./searchDomain";
 
 export interface RecipientArgs {
   plan: RecipientPlan;
   destinations: DestinationPlan[];
   /** Trails of source accounts that deliver into the archive. */
   trails?: TrailPlan[];
-  settings: Pick<RecipientSettings, "lifecycle" | "stream" | "firehose" | "events">;
+  settings: Pick<RecipientSettings, "lifecycle" | "stream" | "firehose" | "events" | "search">;
+  /** The stack's `random` provider (for the search domain's password). */
+  randomProvider?: random.Provider;
   /** Glue tables and an Athena workgroup over the archive (`recipient.athena`). */
   athena?: AthenaPlan;
   /** Prefix of physical names (the event bus admits this stack's rules by it). */
@@ -37,6 +41,7 @@ export class Recipient extends pulumi.ComponentResource {
   /** The EventBridge route's recipient side, when any source has event rules. */
   readonly eventsArchive?: EventsArchive;
   readonly athena?: Athena;
+  readonly search?: SearchDomain;
 
   constructor(name: string, args: RecipientArgs, opts?: pulumi.ComponentResourceOptions) {
     super("central-logging:recipient:Recipient", name, {}, opts);
@@ -131,6 +136,24 @@ export class Recipient extends pulumi.ComponentResource {
           ...(plan.organizationId ? { organizationId: plan.organizationId } : {}),
           bucket: this.archive,
           provider: home,
+        },
+        { parent: this },
+      );
+    }
+
+    if (plan.search && plan.stream && args.settings.search) {
+      if (!args.randomProvider) throw new Error("central-logging: search needs the stack's random provider");
+      this.search = new SearchDomain(
+        `${name}-search`,
+        {
+          plan: plan.search,
+          settings: args.settings.search,
+          accountId: plan.accountId,
+          streamArn: plan.stream.arn,
+          streamRetentionHours: args.settings.stream.retentionHours,
+          ...(this.stream ? { stream: this.stream } : {}),
+          provider: home,
+          randomProvider: args.randomProvider,
         },
         { parent: this },
       );

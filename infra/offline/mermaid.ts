@@ -207,6 +207,31 @@ export const eventsSection: Section = (plan) => {
   ];
 };
 
+/** The stream -> the search forwarder -> the OpenSearch domain (`recipient.search`). */
+export const searchSection: Section = (plan) => {
+  const r = plan.recipient;
+  if (!r.search || !r.stream) return [];
+  const forwarder: FlowNode = {
+    kind: "forwarder",
+    accountId: r.accountId,
+    region: r.homeRegion,
+    name: r.search.forwarder.name,
+    label: ["Lambda", r.search.forwarder.name],
+  };
+  const domain: FlowNode = {
+    kind: "search",
+    accountId: r.accountId,
+    region: r.homeRegion,
+    name: r.search.domainName,
+    label: ["OpenSearch domain", r.search.domainName],
+    shape: "cylinder",
+  };
+  return [
+    { from: target(plan), to: forwarder, label: "event source mapping" },
+    { from: forwarder, to: domain, label: "bulk index, daily indices" },
+  ];
+};
+
 export const SECTIONS: readonly Section[] = [
   recipientSection,
   routesSection,
@@ -214,6 +239,7 @@ export const SECTIONS: readonly Section[] = [
   accountPoliciesSection,
   trailsSection,
   eventsSection,
+  searchSection,
 ];
 
 // ---------------------------------------------------------------------------------------------

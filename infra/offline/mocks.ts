@@ -25,6 +25,8 @@ export interface ResourceRecord {
   providerRef: string;
   /** The provider it resolved to; undefined for components and for default-provider resources. */
   provider?: ProviderRecord;
+  /** The explicit provider of a resource of another package (`random`): its type and name. */
+  packageProvider?: { type: string; name: string };
   /** `<type>::<name>` of the parent; undefined at the stack root. */
   parent?: string;
   /** `<type>::<name>` of everything it waits for: `dependsOn` and the resources its inputs come from. */
@@ -41,6 +43,8 @@ export function urnKey(urn: string): string {
 
 export class RecordingMocks implements pulumi.runtime.Mocks {
   readonly providers = new Map<string, ProviderRecord>();
+  /** Explicit providers of other packages (`pulumi:providers:random`), by id. */
+  readonly packageProviders = new Map<string, { type: string; name: string }>();
   readonly resources: ResourceRecord[] = [];
   private readonly links = new Map<string, { parent?: string; dependsOn: string[] }>();
 
@@ -68,8 +72,15 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
       this.providers.set(id, record);
       return { id, state: inputs };
     }
+    if (args.type.startsWith("pulumi:providers:")) {
+      const id = `provider-${args.name}`;
+      this.packageProviders.set(id, { type: args.type, name: args.name });
+      return { id, state: inputs };
+    }
     const providerRef = args.provider ?? "";
-    const provider = this.providers.get(providerRef.split("::").pop() ?? "");
+    const providerId = providerRef.split("::").pop() ?? "";
+    const provider = this.providers.get(providerId);
+    const packageProvider = this.packageProviders.get(providerId);
     const links = this.links.get(`${args.type}::${args.name}`) ?? { dependsOn: [] };
     this.resources.push({
       type: args.type,
@@ -78,6 +89,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
       inputs,
       providerRef,
       provider,
+      ...(packageProvider ? { packageProvider } : {}),
       ...links,
     });
     if (args.custom === false) return { id: undefined, state: {} };
@@ -89,6 +101,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         ...(typeof inputs.name === "string" || !("name" in inputs) ? { name: physical } : {}),
         arn: arnFor(args.type, physical, provider),
         ...(args.type === "aws:s3/bucket:Bucket" ? { bucket: physical } : {}),
+        ...typeSpecificState(args.type, physical, provider),
         ...(args.type === "aws:sqs/queue:Queue"
           ? {
               url: `https://sqs.${provider?.region ?? "us-east-1"}.amazonaws.com/${provider?.accountId ?? "000000000000"}/${physical}`,
@@ -104,8 +117,32 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
   }
 }
 
+/** Outputs a real provider computes that the program reads (endpoints, versions, random values). */
+function typeSpecificState(
+  type: string,
+  physical: string,
+  provider: ProviderRecord | undefined,
+): Record<string, unknown> {
+  const region = provider?.region ?? "us-east-1";
+  switch (type) {
+    case "aws:opensearch/domain:Domain":
+      return {
+        endpoint: `search-${physical}-mock.${region}.es.amazonaws.com`,
+        dashboardEndpoint: `search-${physical}-mock.${region}.es.amazonaws.com/_dashboards`,
+      };
+    case "aws:secretsmanager/secretVersion:SecretVersion":
+      return { versionId: `${physical}-version` };
+    case "random:index/randomPassword:RandomPassword":
+      return { result: "Mock-Password-0123456789-!#%" };
+    default:
+      return {};
+  }
+}
+
 function physicalName(type: string, logicalName: string, inputs: Record<string, unknown>): string {
   if (type === "aws:s3/bucket:Bucket" && typeof inputs.bucket === "string") return inputs.bucket;
+  if (type === "aws:opensearch/domain:Domain" && typeof inputs.domainName === "string")
+    return inputs.domainName;
   if (typeof inputs.name === "string") return inputs.name;
   return `${logicalName}-id`;
 }
@@ -130,6 +167,10 @@ function arnFor(type: string, physical: string, provider: ProviderRecord | undef
       return `arn:aws:lambda:${region}:${account}:function:${physical}`;
     case "aws:sqs/queue:Queue":
       return `arn:aws:sqs:${region}:${account}:${physical}`;
+    case "aws:opensearch/domain:Domain":
+      return `arn:aws:es:${region}:${account}:domain/${physical}`;
+    case "aws:secretsmanager/secret:Secret":
+      return `arn:aws:secretsmanager:${region}:${account}:secret:${physical}-AbCdEf`;
     case "aws:cloudwatch/eventBus:EventBus":
       return `arn:aws:events:${region}:${account}:event-bus/${physical}`;
     default: {

@@ -19,9 +19,10 @@ export function placeResources(resources: readonly ResourceRecord[]): PlacedReso
   return resources
     .filter((r) => r.custom)
     .map((r) => ({
-      accountId: r.provider?.accountId ?? "(default provider!)",
-      region: r.provider?.region ?? "(default provider!)",
-      provider: r.provider?.name ?? "",
+      // Another package's resources (random values) live in the stack's state, in no account.
+      accountId: r.provider?.accountId ?? (r.packageProvider ? "(state)" : "(default provider!)"),
+      region: r.provider?.region ?? (r.packageProvider ? "-" : "(default provider!)"),
+      provider: r.provider?.name ?? r.packageProvider?.name ?? "",
       type: r.type,
       name: r.name,
       inputs: r.inputs,
@@ -84,7 +85,11 @@ export function formatPlan(stack: string, plan: RoutingPlan, resources: readonly
     const items = groups.get(key) ?? [];
     const [accountId, region] = key.split(" ");
     const role = accountId === r.accountId ? " (recipient)" : "";
-    lines.push(`Account ${accountId}${role}, region ${region}, provider ${items[0]?.provider || "NONE"}:`);
+    lines.push(
+      accountId === "(state)"
+        ? `In the stack's state only (no account), provider ${items[0]?.provider || "NONE"}:`
+        : `Account ${accountId}${role}, region ${region}, provider ${items[0]?.provider || "NONE"}:`,
+    );
     for (const item of [...items].sort(
       (a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name),
     )) {
@@ -143,6 +148,14 @@ export function formatPlan(stack: string, plan: RoutingPlan, resources: readonly
   if (alarmed.length === 0) lines.push("  (none)");
   lines.push("");
 
+  const search = r.search;
+  if (search && r.stream) {
+    lines.push(
+      `Search (${r.accountId} ${r.homeRegion}): stream ${r.stream.name} -> Lambda ${search.forwarder.name} -> OpenSearch domain ${search.domainName} (daily indices, Dashboards login in secret ${search.adminSecretName}); unindexable records -> queue ${search.deadLetterQueue.name}`,
+      "",
+    );
+  }
+
   if (plan.athena) {
     const a = plan.athena;
     lines.push(
@@ -158,10 +171,12 @@ export function formatPlan(stack: string, plan: RoutingPlan, resources: readonly
     lines.push("");
   }
 
-  const accounts = new Set(placed.map((p) => p.accountId));
+  const inAccounts = placed.filter((p) => p.accountId !== "(state)");
+  const accounts = new Set(inAccounts.map((p) => p.accountId));
+  const accountRegions = new Set(inAccounts.map((p) => `${p.accountId} ${p.region}`));
   const components = resources.filter((x) => !x.custom).length;
   lines.push(
-    `Totals: ${placed.length} resources in ${accounts.size} accounts and ${groups.size} account-regions, ` +
+    `Totals: ${placed.length} resources in ${accounts.size} accounts and ${accountRegions.size} account-regions, ` +
       `${components} components, ${plan.placements.length} providers planned, ` +
       `${plan.destinations.length} destinations, ${routes.length} routes, ${eventRoutes.length} event routes.`,
   );

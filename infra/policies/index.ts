@@ -23,4 +23,5 @@ export { firehoseDeliveryPolicy, firehoseTrustPolicy } from "./firehose";
 export { flowLogsPermissions, flowLogsTrustPolicy } from "./flowLogs";
 export { trailKeyPolicy } from "./kms";
 export { lambdaTrustPolicy, processorPermissions } from "./lambda";
+export { searchDomainAccessPolicy, searchForwarderPermissions, searchProvisionerPermissions } from "./search";
 export { senderRolePermissions, senderRoleTrustPolicy } from "./sender";

@@ -3,7 +3,7 @@
  * protection"), checked on the JSON that actually reaches AWS.
  */
 import { describe, expect, it } from "vitest";
-import { list, wire } from "../../tests/support/policy";
+import { list, principalOf, wire } from "../../tests/support/policy";
 import { arn } from "../names";
 import * as policies from "./index";
 
@@ -19,6 +19,7 @@ const DESTINATION = arn.destination(HOME, RECIPIENT, "central-logging-prod");
 const BUS = arn.eventBus(HOME, RECIPIENT, "central-logging-prod-events");
 const RULE_A = arn.eventRule("us-east-1", A, "central-logging-prod-iam");
 const EVENTS_FIREHOSE = arn.firehose(HOME, RECIPIENT, "central-logging-prod-events");
+const SEARCH = arn.searchDomain(HOME, RECIPIENT, "central-logging-prod");
 
 /** Every builder with representative inputs; keyed by the exported name it exercises. */
 const cases: [builder: keyof typeof policies, label: string, doc: () => policies.PolicyDocument][] = [
@@ -178,6 +179,39 @@ const cases: [builder: keyof typeof policies, label: string, doc: () => policies
       ]),
   ],
   [
+    "searchDomainAccessPolicy",
+    "search domain access",
+    () =>
+      policies.searchDomainAccessPolicy({
+        domainArn: SEARCH,
+        forwarderRoleArn: arn.role(RECIPIENT, "central-logging-prod-search-forwarder"),
+        provisionerRoleArn: arn.role(RECIPIENT, "central-logging-prod-search-provisioner"),
+        principals: [arn.role(RECIPIENT, "SecurityAnalyst")],
+        cidrs: ["203.0.113.0/24"],
+      }),
+  ],
+  [
+    "searchForwarderPermissions",
+    "search forwarder",
+    () =>
+      policies.searchForwarderPermissions({
+        streamArn: STREAM,
+        domainArn: SEARCH,
+        deadLetterQueueArn: arn.queue(HOME, RECIPIENT, "central-logging-prod-search-dlq"),
+        logGroupArn: arn.logGroup(HOME, RECIPIENT, "/aws/lambda/central-logging-prod-search-forwarder"),
+      }),
+  ],
+  [
+    "searchProvisionerPermissions",
+    "search provisioner",
+    () =>
+      policies.searchProvisionerPermissions({
+        domainArn: SEARCH,
+        adminSecretArn: `arn:aws:secretsmanager:${HOME}:${RECIPIENT}:secret:central-logging-prod/search-admin-AbCdEf`,
+        logGroupArn: arn.logGroup(HOME, RECIPIENT, "/aws/lambda/central-logging-prod-search-provisioner"),
+      }),
+  ],
+  [
     "processorPermissions",
     "processor permissions",
     () =>
@@ -220,8 +254,12 @@ describe("every policy builder", () => {
         // In a key policy "*" means "this key" (the only form KMS takes); anywhere else it is refused.
         const keyPolicy = list(s.Action).every((a) => a.startsWith("kms:"));
         if (!keyPolicy) expect(list(s.Resource)).not.toContain("*");
-        // Everyone, only when narrowed to the organization.
-        if (s.Principal === "*") expect(s.Condition?.StringEquals?.["aws:PrincipalOrgID"]).toMatch(/^o-/);
+        // Everyone, only when narrowed to the organization (or, for people, to their networks).
+        const everyone = s.Principal === "*" || principalOf(s, "AWS").includes("*");
+        if (everyone && s.Condition?.IpAddress === undefined)
+          expect(s.Condition?.StringEquals?.["aws:PrincipalOrgID"]).toMatch(/^o-/);
+        if (everyone && s.Condition?.IpAddress !== undefined)
+          expect(list(s.Condition.IpAddress["aws:SourceIp"]).length).toBeGreaterThan(0);
       }
     });
 

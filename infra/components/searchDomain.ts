@@ -1,0 +1,279 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import type { SearchSettings } from "../config";
+import { functionArchive } from "../functions/bundle";
+import {
+  lambdaTrustPolicy,
+  searchDomainAccessPolicy,
+  searchForwarderPermissions,
+  searchProvisionerPermissions,
+} from "../policies";
+import type { SearchPlan } from "../routing";
+import { provisioningInput } from "../search/provisioningInput";
+import { DEAD_LETTER_RETENTION_SECONDS } from "./eventsArchive";
+
+export interface SearchDomainArgs {
+  plan: SearchPlan;
+  settings: SearchSettings;
+  accountId: string;
+  /** The central stream the forwarder reads. */
+  streamArn: string;
+  /** How long the stream keeps records: older ones cannot be retried anyway. */
+  streamRetentionHours: number;
+  /** The stream itself: the mapping cannot start before it exists. */
+  stream?: pulumi.Resource;
+  /** The recipient account's provider in the home region. */
+  provider: aws.Provider;
+  /** The stack's explicit `random` provider (default providers are disabled). */
+  randomProvider: random.Provider;
+}
+
+/** The login of people in Dashboards: an internal user the provisioner creates from the secret. */
+export const ADMIN_USER = "admin";
+
+/** TLS 1.2 or later, forward secrecy only. */
+export const SEARCH_TLS_POLICY = "Policy-Min-TLS-1-2-PFS-2023-10";
+
+/**
+ * Search over the archive's stream (the Elasticsearch/Kibana write-up, one forwarder instead of a
+ * Lambda per account): an OpenSearch domain encrypted at rest and between nodes, HTTPS only, with
+ * fine-grained access control; the forwarder Lambda reading the stream into daily indices; and a
+ * provisioning Lambda, invoked at deploy time, that applies the index template, the retention
+ * policy, the security roles and the dashboard (again whenever any of them changes).
+ *
+ * The FGAC master is the provisioner's IAM role: with a resource policy closed to all but IAM
+ * principals and chosen networks, only a signed request can bootstrap the domain. People log in
+ * to Dashboards as `admin`, whose random password is a Pulumi secret kept in Secrets Manager.
+ */
+export class SearchDomain extends pulumi.ComponentResource {
+  readonly domain: aws.opensearch.Domain;
+  readonly forwarder: aws.lambda.Function;
+  readonly deadLetterQueue: aws.sqs.Queue;
+  readonly endpoint: pulumi.Output<string>;
+  readonly dashboardsUrl: pulumi.Output<string>;
+  readonly adminSecretArn: pulumi.Output<string>;
+  /** The `admin` user's password (a secret output). */
+  readonly adminPassword: pulumi.Output<string>;
+
+  constructor(name: string, args: SearchDomainArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("central-logging:search:SearchDomain", name, {}, opts);
+    const { plan, settings: s } = args;
+    const o = { parent: this, provider: args.provider };
+
+    const password = new random.RandomPassword(
+      `${name}-admin-password`,
+      // FGAC wants upper, lower, digit and special characters; these specials need no escaping.
+      { length: 32, minUpper: 2, minLower: 2, minNumeric: 2, minSpecial: 2, overrideSpecial: "!#%*+-.:=?_" },
+      { parent: this, provider: args.randomProvider },
+    );
+    this.adminPassword = pulumi.secret(password.result);
+    const secret = new aws.secretsmanager.Secret(
+      `${name}-admin-secret`,
+      { name: plan.adminSecretName, description: "central-logging: the OpenSearch Dashboards admin login" },
+      o,
+    );
+    const secretVersion = new aws.secretsmanager.SecretVersion(
+      `${name}-admin-secret-version`,
+      {
+        secretId: secret.id,
+        secretString: pulumi.jsonStringify({ username: ADMIN_USER, password: password.result }),
+      },
+      o,
+    );
+    this.adminSecretArn = secret.arn;
+
+    // Both roles exist before the domain: its policy names them, and the provisioner's is its master.
+    const provisionerRole = this.role(`${name}-provisioner`, plan.provisioner, args);
+    const forwarderRole = this.role(`${name}-forwarder`, plan.forwarder, args);
+    const provisioner = this.lambda(`${name}-provisioner`, plan.provisioner, provisionerRole, args, {
+      handler: "searchProvisioner/index.ts",
+      // Waits for the domain and its security plugin: give it Lambda's whole budget.
+      timeout: 900,
+      memorySize: 512,
+      policy: secret.arn.apply((adminSecretArn) =>
+        JSON.stringify(
+          searchProvisionerPermissions({
+            domainArn: plan.domainArn,
+            adminSecretArn,
+            logGroupArn: plan.provisioner.logGroupArn,
+          }),
+        ),
+      ),
+    });
+
+    this.deadLetterQueue = new aws.sqs.Queue(
+      `${name}-dlq`,
+      {
+        name: plan.deadLetterQueue.name,
+        sqsManagedSseEnabled: true,
+        messageRetentionSeconds: DEAD_LETTER_RETENTION_SECONDS,
+      },
+      o,
+    );
+
+    const zones = s.instanceCount === 1 ? 1 : s.instanceCount % 3 === 0 ? 3 : 2;
+    this.domain = new aws.opensearch.Domain(
+      `${name}-domain`,
+      {
+        domainName: plan.domainName,
+        engineVersion: s.engineVersion,
+        clusterConfig: {
+          instanceType: s.instanceType,
+          instanceCount: s.instanceCount,
+          zoneAwarenessEnabled: zones > 1,
+          ...(zones > 1 ? { zoneAwarenessConfig: { availabilityZoneCount: zones } } : {}),
+        },
+        ebsOptions: { ebsEnabled: true, volumeType: "gp3", volumeSize: s.volumeSizeGiB },
+        encryptAtRest: { enabled: true },
+        nodeToNodeEncryption: { enabled: true },
+        domainEndpointOptions: { enforceHttps: true, tlsSecurityPolicy: SEARCH_TLS_POLICY },
+        advancedSecurityOptions: {
+          enabled: true,
+          internalUserDatabaseEnabled: true,
+          masterUserOptions: { masterUserArn: plan.provisioner.roleArn },
+        },
+        accessPolicies: JSON.stringify(
+          searchDomainAccessPolicy({
+            domainArn: plan.domainArn,
+            forwarderRoleArn: plan.forwarder.roleArn,
+            provisionerRoleArn: plan.provisioner.roleArn,
+            principals: s.allowedPrincipals,
+            cidrs: s.allowedCidrs,
+          }),
+        ),
+        softwareUpdateOptions: { autoSoftwareUpdateEnabled: true },
+      },
+      // OpenSearch refuses a policy or a master naming a role that does not exist yet.
+      { ...o, dependsOn: [provisionerRole, forwarderRole] },
+    );
+    this.endpoint = this.domain.endpoint;
+    this.dashboardsUrl = pulumi.interpolate`https://${this.domain.endpoint}/_dashboards`;
+
+    const forwarder = this.lambda(`${name}-forwarder`, plan.forwarder, forwarderRole, args, {
+      handler: "searchForwarder/index.ts",
+      timeout: s.forwarder.timeoutSeconds,
+      memorySize: s.forwarder.memoryMiB,
+      policy: pulumi.output(
+        JSON.stringify(
+          searchForwarderPermissions({
+            streamArn: args.streamArn,
+            domainArn: plan.domainArn,
+            deadLetterQueueArn: plan.deadLetterQueue.arn,
+            logGroupArn: plan.forwarder.logGroupArn,
+          }),
+        ),
+      ),
+      environment: {
+        OPENSEARCH_ENDPOINT: pulumi.interpolate`https://${this.domain.endpoint}`,
+        INDEX_PREFIX: s.indexPrefix,
+        DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.url,
+      },
+    });
+    this.forwarder = forwarder.fn;
+
+    // The template, retention policy, roles and dashboard, applied by the provisioner; a change to
+    // any of them (or a new password) changes the input, and Pulumi invokes it again.
+    const provisioned = new aws.lambda.Invocation(
+      `${name}-provisioning`,
+      {
+        functionName: provisioner.fn.name,
+        input: pulumi.all([this.domain.endpoint, secret.arn]).apply(([endpoint, adminSecretArn]) =>
+          JSON.stringify(
+            provisioningInput({
+              endpoint,
+              indexPrefix: s.indexPrefix,
+              retentionDays: s.retentionDays,
+              replicas: s.replicas,
+              forwarderRoleArns: [plan.forwarder.roleArn],
+              adminSecretArn,
+            }),
+          ),
+        ),
+        triggers: { adminSecretVersion: secretVersion.versionId },
+      },
+      { ...o, dependsOn: [this.domain, secretVersion, provisioner.ready] },
+    );
+
+    new aws.lambda.EventSourceMapping(
+      `${name}-mapping`,
+      {
+        eventSourceArn: args.streamArn,
+        functionName: forwarder.fn.arn,
+        startingPosition: "TRIM_HORIZON",
+        batchSize: s.forwarder.batchSize,
+        maximumBatchingWindowInSeconds: s.forwarder.batchWindowSeconds,
+        parallelizationFactor: s.forwarder.parallelizationFactor,
+        // A failing batch is split until the bad record is alone, retried a bounded number of
+        // times, then recorded in the queue (Lambda sends the batch's shard and sequence range).
+        bisectBatchOnFunctionError: true,
+        maximumRetryAttempts: s.forwarder.maximumRetryAttempts,
+        maximumRecordAgeInSeconds: Math.min(args.streamRetentionHours * 3600, 604_800),
+        functionResponseTypes: ["ReportBatchItemFailures"],
+        destinationConfig: { onFailure: { destinationArn: this.deadLetterQueue.arn } },
+      },
+      // Lambda checks the role can read the stream; and nothing is indexed before the domain
+      // knows the forwarder's role (the provisioner maps it).
+      { ...o, dependsOn: [forwarder.ready, provisioned, ...(args.stream ? [args.stream] : [])] },
+    );
+
+    this.registerOutputs({
+      endpoint: this.endpoint,
+      dashboardsUrl: this.dashboardsUrl,
+      adminSecretArn: this.adminSecretArn,
+    });
+  }
+
+  /** A Lambda's role: only Lambda acting for this account may assume it. */
+  private role(name: string, plan: SearchPlan["forwarder"], args: SearchDomainArgs): aws.iam.Role {
+    return new aws.iam.Role(
+      `${name}-role`,
+      { name: plan.roleName, assumeRolePolicy: JSON.stringify(lambdaTrustPolicy(args.accountId)) },
+      { parent: this, provider: args.provider },
+    );
+  }
+
+  /** A Lambda with its role's inline policy and its own log group. */
+  private lambda(
+    name: string,
+    plan: SearchPlan["forwarder"],
+    role: aws.iam.Role,
+    args: SearchDomainArgs,
+    fn: {
+      handler: string;
+      timeout: number;
+      memorySize: number;
+      policy: pulumi.Output<string>;
+      environment?: Record<string, pulumi.Input<string>>;
+    },
+  ) {
+    const o = { parent: this, provider: args.provider };
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-logs`,
+      { name: plan.logGroup, retentionInDays: args.settings.logRetentionDays },
+      o,
+    );
+    const rolePolicy = new aws.iam.RolePolicy(
+      `${name}-role-policy`,
+      { role: role.name, policy: fn.policy },
+      o,
+    );
+    const created = new aws.lambda.Function(
+      name,
+      {
+        name: plan.name,
+        role: role.arn,
+        runtime: "nodejs22.x",
+        architectures: ["arm64"],
+        handler: "index.handler",
+        code: functionArchive(fn.handler),
+        memorySize: fn.memorySize,
+        timeout: fn.timeout,
+        loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+        ...(fn.environment ? { environment: { variables: fn.environment } } : {}),
+      },
+      { ...o, dependsOn: [rolePolicy, logGroup] },
+    );
+    return { fn: created, ready: rolePolicy };
+  }
+}
