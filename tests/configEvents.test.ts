@@ -178,3 +178,109 @@ describe("recipient.events and recipient.athena", () => {
     expect(settings.recipient.athena.enabled).toBe(false);
   });
 });
+
+describe("recipient.search", () => {
+  const search = (extra: Record<string, unknown> = {}, recipient: Record<string, unknown> = {}) => ({
+    recipient: { ...RECIPIENT, ...recipient, search: extra },
+  });
+
+  it("defaults to one small node, the name prefix as domain name, 90 days of daily cwl-* indices", () => {
+    expect(ok(search(), "prod").recipient.search).toEqual({
+      domainName: "central-logging-prod",
+      engineVersion: "OpenSearch_2.19",
+      instanceType: "t3.small.search",
+      instanceCount: 1,
+      volumeSizeGiB: 10,
+      indexPrefix: "cwl",
+      retentionDays: 90,
+      replicas: 0,
+      allowedCidrs: [],
+      allowedPrincipals: [],
+      forwarder: {
+        batchSize: 500,
+        batchWindowSeconds: 5,
+        maximumRetryAttempts: 5,
+        parallelizationFactor: 1,
+        memoryMiB: 1024,
+        timeoutSeconds: 120,
+      },
+      logRetentionDays: 30,
+    });
+    expect(ok({ recipient: RECIPIENT }).recipient.search).toBeUndefined();
+  });
+
+  it("gives a replica to every index once there is more than one node", () => {
+    expect(ok(search({ instanceCount: 2 })).recipient.search?.replicas).toBe(1);
+    expect(ok(search({ instanceCount: 3, replicas: 2 })).recipient.search?.replicas).toBe(2);
+  });
+
+  it.each<[Record<string, unknown>, string]>([
+    [
+      { domainName: "CloudTrail" },
+      "recipient.search.domainName: 'CloudTrail' is not an OpenSearch domain name",
+    ],
+    [
+      { engineVersion: "Elasticsearch_7.10" },
+      "recipient.search.engineVersion: 'Elasticsearch_7.10' is not an OpenSearch engine version",
+    ],
+    [
+      { engineVersion: "OpenSearch_2.5" },
+      "recipient.search.engineVersion: 'OpenSearch_2.5' is older than OpenSearch_2.7",
+    ],
+    [
+      { instanceType: "t2.small.search" },
+      "recipient.search.instanceType: 't2.small.search' cannot encrypt data at rest",
+    ],
+    [
+      { instanceType: "m5.large" },
+      "recipient.search.instanceType: 'm5.large' is not an OpenSearch instance type",
+    ],
+    [
+      { instanceCount: 5 },
+      "recipient.search.instanceCount: 5 must be 1, or spread evenly over 2 or 3 availability zones",
+    ],
+    [{ volumeSizeGiB: 5 }, "recipient.search.volumeSizeGiB: 5 must be at least 10"],
+    [{ indexPrefix: "CWL" }, "recipient.search.indexPrefix: 'CWL' is not an index prefix"],
+    [
+      { allowedCidrs: ["0.0.0.0"] },
+      "recipient.search.allowedCidrs[0]: '0.0.0.0' is not an IP range in CIDR notation",
+    ],
+    [
+      { allowedPrincipals: ["arn:aws:iam::123:user/x"] },
+      "recipient.search.allowedPrincipals[0]: 'arn:aws:iam::123:user/x' is not an IAM role or user ARN",
+    ],
+    [{ forwarder: { batchSize: 0 } }, "recipient.search.forwarder.batchSize: 0 must be at least 1"],
+    [
+      { forwarder: { maximumRetryAttempts: 1000 } },
+      "recipient.search.forwarder.maximumRetryAttempts: 1000 must be at most 100",
+    ],
+    [
+      { logRetentionDays: 10 },
+      "recipient.search.logRetentionDays: 10 is not a CloudWatch Logs retention period",
+    ],
+    [
+      { replicas: 1 },
+      "recipient.search.replicas: 1 needs more nodes than 1: a replica never shares a node with its primary",
+    ],
+    [{ kibana: true }, "recipient.search.kibana: true is not a known key"],
+  ])("refuses search %j", (extra, message) => {
+    expect(errors(search(extra))[0]).toContain(message);
+  });
+
+  it("needs the kinesis transport: the forwarder reads the stream", () => {
+    expect(errors(search({}, { transport: "firehose" }))).toEqual([
+      "recipient.search: {} needs transport: kinesis (the forwarder reads the stream)",
+    ]);
+  });
+
+  it("asks for a domain name when the name prefix is too long to be one", () => {
+    expect(
+      errors({
+        namePrefix: "central-logging-production-eu",
+        ...search({}, { bucketName: "prod-eu-archive", athena: { enabled: false } }),
+      }),
+    ).toEqual([
+      "recipient.search.domainName: the default 'central-logging-production-eu' (the name prefix) is not an OpenSearch domain name (3-28 of a-z 0-9 -); set recipient.search.domainName",
+    ]);
+  });
+});
