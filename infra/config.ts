@@ -378,6 +378,10 @@ const RecipientSchema = z.strictObject({
 
 type SourceInput = z.output<typeof SourceSchema>;
 
+/** The parts one program can deploy as: see `part` in the README ("Splitting a large organization"). */
+export const PARTS = ["all", "recipient", "sources"] as const;
+export type Part = (typeof PARTS)[number];
+
 const RootSchema = z
   .strictObject({
     namePrefix: z
@@ -388,14 +392,42 @@ const RootSchema = z
     // does not hide another's problems; here only their presence and shape matter.
     recipient: z.unknown(),
     sources: z.array(z.unknown()).default([]),
+    /**
+     * What this stack deploys: everything (`all`), only the recipient account (`recipient`), or
+     * only the listed source accounts (`sources`), which then read the recipient stack's outputs.
+     */
+    part: z.enum(PARTS, { error: "must be all, recipient or sources" }).default("all"),
+    /** `sources` stacks: the recipient stack, as `<organization>/<project>/<stack>`. */
+    recipientStack: z
+      .string()
+      .regex(/^[\w.-]+\/[\w.-]+\/[\w.-]+$/, {
+        error: "is not a stack reference (<organization>/<project>/<stack>)",
+      })
+      .optional(),
   })
-  .superRefine(checkAcrossEntries, { when: () => true });
+  .superRefine(checkAcrossEntries, { when: () => true })
+  .superRefine((root, ctx) => {
+    if (root.part === "sources" && root.recipientStack === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["recipientStack"],
+        message: "is required with part: sources (the recipient stack whose outputs the sources use)",
+      });
+    if (root.part !== "sources" && root.recipientStack !== undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["recipientStack"],
+        message: `only applies with part: sources (this stack's part is ${root.part})`,
+      });
+  });
 
 /** Raw config as read from the stack: each key of the `central-logging` namespace, unprefixed. */
 export interface RawConfig {
   namePrefix?: unknown;
   recipient?: unknown;
   sources?: unknown;
+  part?: unknown;
+  recipientStack?: unknown;
   /** Any other key is refused as unknown (a typo such as `central-logging:source`). */
   [key: string]: unknown;
 }
@@ -545,6 +577,10 @@ export interface Settings {
   stack: string;
   /** Prefix of every physical name (roles, stream, Firehose, destinations, bucket). */
   namePrefix: string;
+  /** What this stack deploys (`all` by default). */
+  part: Part;
+  /** With `part: sources`: the recipient stack to read outputs from. */
+  recipientStack?: string;
   recipient: RecipientSettings;
   sources: SourceSettings[];
 }
@@ -620,7 +656,14 @@ export function parseSettings(raw: RawConfig, stack: string): ParseResult {
 
   if (!root.success || recipient === undefined || errors.length > 0)
     return { ok: false, errors: dedupe(errors) };
-  const settings: Settings = { stack, namePrefix, recipient, sources };
+  const settings: Settings = {
+    stack,
+    namePrefix,
+    part: root.data.part,
+    ...(root.data.recipientStack !== undefined ? { recipientStack: root.data.recipientStack } : {}),
+    recipient,
+    sources,
+  };
   const limits = checkPolicySizes(settings);
   return limits.length > 0 ? { ok: false, errors: limits } : { ok: true, settings };
 }
@@ -1086,7 +1129,7 @@ function formatIssue(issue: z.core.$ZodIssue, input: unknown): string[] {
   const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
   if (issue.code === "unrecognized_keys") {
     // At the top level the key is a whole stack-config key: name it with its namespace.
-    const known = path.length === 0 ? " (known: namePrefix, recipient, sources)" : "";
+    const known = path.length === 0 ? " (known: namePrefix, recipient, sources, part, recipientStack)" : "";
     return issue.keys.map((key) =>
       formatMessage(
         [...path, path.length === 0 ? `${PROJECT}:${key}` : key],

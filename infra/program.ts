@@ -1,25 +1,61 @@
 /**
  * The program: settings -> routing plan -> providers -> components -> stack outputs.
  * Settings are validated first, so a bad config stops before anything is registered.
+ *
+ * One program, three parts (`central-logging:part`): `all` deploys everything; `recipient` only
+ * the recipient account; `sources` only the listed source accounts, wired to a recipient stack's
+ * outputs (`recipientStack`), so a large organization deploys its accounts in parallel shards.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Recipient } from "./components/recipient";
 import { SourceAccount } from "./components/sourceAccount";
-import { loadSettings } from "./config";
+import { ConfigError, loadSettings, type Settings } from "./config";
 import { ProviderRegistry } from "./providers";
-import { planRouting } from "./routing";
+import { planRouting, type RoutingPlan } from "./routing";
+import { checkShard, RECIPIENT_OUTPUT_KEYS, type RecipientOutputs } from "./shards";
 
 export async function program(): Promise<Record<string, unknown>> {
   const settings = loadSettings();
   const plan = planRouting(settings);
-  const registry = new ProviderRegistry({
-    stack: settings.stack,
-    accounts: [
-      { accountId: settings.recipient.accountId, roleArn: settings.recipient.roleArn },
-      ...settings.sources.filter((s) => s.accountId !== settings.recipient.accountId),
-    ].map(({ accountId, roleArn }) => ({ accountId, ...(roleArn ? { roleArn } : {}) })),
-  });
+  switch (settings.part) {
+    case "recipient":
+      return recipientPart(settings, plan).outputs;
+    case "sources":
+      return sourcesPart(settings, plan);
+    default: {
+      const recipient = recipientPart(settings, plan);
+      sourceAccounts(settings, plan, recipient.registry, recipient.refs);
+      return recipient.outputs;
+    }
+  }
+}
 
+/** What a source account needs of the recipient: plain values, or Outputs in the same stack. */
+interface RecipientRefs {
+  destinations: Record<string, { arn: pulumi.Input<string>; policy?: pulumi.Resource }>;
+  archive: { bucketName: pulumi.Input<string>; policy?: pulumi.Resource; trailKeyArn?: pulumi.Input<string> };
+  events?: { busArn: pulumi.Input<string>; firehoseArn: pulumi.Input<string> };
+}
+
+function registryFor(
+  settings: Settings,
+  accounts: { accountId: string; roleArn?: string }[],
+): ProviderRegistry {
+  // First entry wins: the recipient's own access, if the same account is also a source.
+  const unique = new Map<string, { accountId: string; roleArn?: string }>();
+  for (const a of accounts) if (!unique.has(a.accountId)) unique.set(a.accountId, a);
+  return new ProviderRegistry({
+    stack: settings.stack,
+    accounts: [...unique.values()].map(({ accountId, roleArn }) => ({
+      accountId,
+      ...(roleArn ? { roleArn } : {}),
+    })),
+  });
+}
+
+function recipientPart(settings: Settings, plan: RoutingPlan) {
+  // The recipient's own access first: it wins if the same account is also a source.
+  const registry = registryFor(settings, [settings.recipient, ...settings.sources]);
   const r = plan.recipient;
   const recipient = new Recipient("recipient", {
     plan: r,
@@ -35,49 +71,47 @@ export async function program(): Promise<Record<string, unknown>> {
       ...plan.destinations.map((d) => d.region),
     ]),
   });
-  const events = recipient.eventsArchive
-    ? { busArn: recipient.eventsArchive.busArn, firehoseArn: recipient.eventsArchive.firehoseArn }
-    : undefined;
 
-  const destinations = Object.fromEntries(
-    Object.entries(recipient.destinations).map(([region, d]) => [region, { arn: d.arn, policy: d.policy }]),
-  );
-  for (const source of plan.sources) {
-    // Named by account id: adding or reordering sources renames nothing.
-    new SourceAccount(`source-${source.accountId}`, {
-      plan: source,
-      destinations,
-      // Its log regions and the regions of its event rules.
-      providers: registry.forAccount(source.accountId, [
-        ...source.regions,
-        ...source.eventSenders.map((e) => e.region),
-      ]),
-      archive: {
-        bucketName: recipient.archive.bucketName,
-        policy: recipient.archive.policy,
-        ...(recipient.trailKey ? { trailKeyArn: recipient.trailKey.arn } : {}),
-      },
-      namePrefix: settings.namePrefix,
-      ...(events ? { events } : {}),
-    });
-  }
+  const refs: RecipientRefs = {
+    destinations: Object.fromEntries(
+      Object.entries(recipient.destinations).map(([region, d]) => [region, { arn: d.arn, policy: d.policy }]),
+    ),
+    archive: {
+      bucketName: recipient.archive.bucketName,
+      policy: recipient.archive.policy,
+      ...(recipient.trailKey ? { trailKeyArn: recipient.trailKey.arn } : {}),
+    },
+    ...(recipient.eventsArchive
+      ? {
+          events: {
+            busArn: recipient.eventsArchive.busArn,
+            firehoseArn: recipient.eventsArchive.firehoseArn,
+          },
+        }
+      : {}),
+  };
 
-  return {
+  // `RecipientOutputs` first: source stacks read exactly these (infra/shards.ts).
+  const outputs: Record<string, unknown> = {
     recipientAccountId: r.accountId,
+    namePrefix: settings.namePrefix,
+    ...(r.organizationId ? { organizationId: r.organizationId } : {}),
     bucketName: recipient.archive.bucketName,
-    transport: r.transport,
-    targetArn: r.targetArn,
-    firehoseArn: recipient.delivery.firehose.arn,
     destinationArns: pulumi.output(
       Object.fromEntries(Object.entries(recipient.destinations).map(([region, d]) => [region, d.arn])),
     ),
-    routes: plan.sources.flatMap((s) => s.routes.map((route) => `${route.key} -> ${route.destinationArn}`)),
+    destinationSenders: Object.fromEntries(plan.destinations.map((d) => [d.region, d.senderAccountIds])),
+    ...(recipient.trailKey ? { trailKeyArn: recipient.trailKey.arn } : {}),
     ...(recipient.eventsArchive
       ? {
           eventBusArn: recipient.eventsArchive.busArn,
           eventsFirehoseArn: recipient.eventsArchive.firehoseArn,
         }
       : {}),
+    transport: r.transport,
+    targetArn: r.targetArn,
+    firehoseArn: recipient.delivery.firehose.arn,
+    routes: plan.sources.flatMap((s) => s.routes.map((route) => `${route.key} -> ${route.destinationArn}`)),
     ...(recipient.athena
       ? { athenaDatabase: recipient.athena.database.name, athenaWorkgroup: recipient.athena.workgroup.name }
       : {}),
@@ -90,5 +124,65 @@ export async function program(): Promise<Record<string, unknown>> {
           searchAdminPassword: recipient.search.adminPassword,
         }
       : {}),
+  };
+  return { registry, refs, outputs };
+}
+
+function sourceAccounts(
+  settings: Settings,
+  plan: RoutingPlan,
+  registry: ProviderRegistry,
+  refs: RecipientRefs,
+): void {
+  for (const source of plan.sources) {
+    // Named by account id: adding or reordering sources renames nothing.
+    new SourceAccount(`source-${source.accountId}`, {
+      plan: source,
+      destinations: refs.destinations,
+      // Its log regions and the regions of its event rules.
+      providers: registry.forAccount(source.accountId, [
+        ...source.regions,
+        ...source.eventSenders.map((e) => e.region),
+      ]),
+      archive: refs.archive,
+      namePrefix: settings.namePrefix,
+      ...(refs.events ? { events: refs.events } : {}),
+    });
+  }
+}
+
+/**
+ * A shard of source accounts: reads the recipient stack's outputs before registering any AWS
+ * resource, and stops (like a bad config) if the recipient does not serve this shard yet.
+ */
+async function sourcesPart(settings: Settings, plan: RoutingPlan): Promise<Record<string, unknown>> {
+  const recipientStack = settings.recipientStack ?? "";
+  const reference = new pulumi.StackReference(recipientStack);
+  const values = await Promise.all(
+    RECIPIENT_OUTPUT_KEYS.map(async (key) => [key, (await reference.getOutputDetails(key)).value] as const),
+  );
+  const outputs = Object.fromEntries(
+    values.filter(([, v]) => v !== undefined),
+  ) as unknown as RecipientOutputs;
+  const problems = checkShard(settings, plan, outputs, recipientStack);
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const registry = registryFor(settings, settings.sources);
+  sourceAccounts(settings, plan, registry, {
+    destinations: Object.fromEntries(
+      Object.entries(outputs.destinationArns).map(([region, arn]) => [region, { arn }]),
+    ),
+    archive: {
+      bucketName: outputs.bucketName,
+      ...(outputs.trailKeyArn ? { trailKeyArn: outputs.trailKeyArn } : {}),
+    },
+    ...(outputs.eventBusArn && outputs.eventsFirehoseArn
+      ? { events: { busArn: outputs.eventBusArn, firehoseArn: outputs.eventsFirehoseArn } }
+      : {}),
+  });
+  return {
+    recipientStack,
+    accounts: plan.sources.map((s) => s.accountId),
+    routes: plan.sources.flatMap((s) => s.routes.map((route) => `${route.key} -> ${route.destinationArn}`)),
   };
 }

@@ -4,6 +4,7 @@
  * credentials, no Pulumi CLI) and prints what would be created per account and region, the
  * forwarding routes and totals; or the routing plan as a Mermaid flowchart. Exit 1 on a bad config.
  */
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { parseSettings, rawConfigFrom } from "../infra/config";
@@ -16,7 +17,7 @@ import { planRouting } from "../infra/routing";
 const FORMATS = ["text", "json", "mermaid"] as const;
 type Format = (typeof FORMATS)[number];
 const USAGE =
-  "usage: npm run plan -- --stack <name> | --file <Pulumi.name.yaml> [--format text|json|mermaid] [--json]";
+  "usage: npm run plan -- --stack <name> | --file <Pulumi.name.yaml> [--format text|json|mermaid] [--json] [--stack-outputs <org/project/stack>=<outputs.json>]";
 
 function isFormat(value: string): value is Format {
   return (FORMATS as readonly string[]).includes(value);
@@ -29,6 +30,9 @@ async function main(): Promise<number> {
       file: { type: "string" },
       json: { type: "boolean", default: false },
       format: { type: "string" },
+      // `org/project/stack=outputs.json`: what a `part: sources` stack's recipient stack exports
+      // (`pulumi stack output --json`, or this CLI's --json "outputs" of the recipient stack).
+      "stack-outputs": { type: "string", multiple: true },
     },
   });
   if (!values.stack && !values.file) {
@@ -46,7 +50,17 @@ async function main(): Promise<number> {
   }
   const path = resolve(values.file ?? `Pulumi.${values.stack}.yaml`);
   const { stack, config } = readStackFile(path);
-  const run = await runProgram(stack, config);
+  const stackReferences = Object.fromEntries(
+    (values["stack-outputs"] ?? []).map((pair) => {
+      const at = pair.indexOf("=");
+      if (at < 1) throw new Error(`--stack-outputs ${pair}: expected <org/project/stack>=<file.json>`);
+      return [
+        pair.slice(0, at),
+        JSON.parse(readFileSync(resolve(pair.slice(at + 1)), "utf8")) as Record<string, unknown>,
+      ];
+    }),
+  );
+  const run = await runProgram(stack, config, { stackReferences });
   if (!run.ok) {
     console.error(run.configError ? run.errors.join("\n") : `central-logging: ${run.errors.join("\n")}`);
     return 1;
@@ -71,10 +85,14 @@ async function main(): Promise<number> {
   return 0;
 }
 
+// Exit only once stdout is flushed: a large plan piped to another program would be cut short.
+// (Exit at all: the Pulumi runtime under mocks can keep the event loop alive.)
+const exit = (code: number) => process.stdout.write("", () => process.exit(code));
+
 main().then(
-  (code) => process.exit(code),
+  (code) => exit(code),
   (err: unknown) => {
     console.error(`central-logging plan: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(2);
+    exit(2);
   },
 );

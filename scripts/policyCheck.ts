@@ -45,10 +45,14 @@ async function main(): Promise<number> {
   return mandatory.length > 0 ? 1 : 0;
 }
 
+// Exit only once stdout is flushed: a large plan piped to another program would be cut short.
+// (Exit at all: the Pulumi runtime under mocks can keep the event loop alive.)
+const exit = (code: number) => process.stdout.write("", () => process.exit(code));
+
 main().then(
-  (code) => process.exit(code),
+  (code) => exit(code),
   (err: unknown) => {
     console.error(`central-logging policy check: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(2);
+    exit(2);
   },
 );

@@ -25,7 +25,12 @@ export interface SourceAccountArgs {
   /** This account's providers by region. */
   providers: Record<string, aws.Provider>;
   /** The central archive, for the account's trail (if it has one). */
-  archive?: { bucketName: pulumi.Input<string>; policy: pulumi.Resource; trailKeyArn?: pulumi.Input<string> };
+  /** The bucket policy orders the trail after its admission; a recipient in another stack has none here. */
+  archive?: {
+    bucketName: pulumi.Input<string>;
+    policy?: pulumi.Resource;
+    trailKeyArn?: pulumi.Input<string>;
+  };
   /** Prefix of alarm names. */
   namePrefix: string;
   /** The recipient's events archive, for the account's EventBridge rules (if it has any). */
@@ -101,7 +106,7 @@ export class SourceAccount extends pulumi.ComponentResource {
         {
           plan: t,
           bucketName: args.archive.bucketName,
-          bucketPolicy: args.archive.policy,
+          ...(args.archive.policy ? { bucketPolicy: args.archive.policy } : {}),
           ...(args.archive.trailKeyArn ? { kmsKeyArn: args.archive.trailKeyArn } : {}),
           provider: provider(t.region),
         },

@@ -48,6 +48,9 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
   readonly resources: ResourceRecord[] = [];
   private readonly links = new Map<string, { parent?: string; dependsOn: string[] }>();
 
+  /** `stackReferences`: the outputs each referenced stack (`org/project/stack`) answers with. */
+  constructor(private readonly stackReferences: Record<string, Record<string, unknown>> = {}) {}
+
   /** Called by the monitor with what `MockResourceArgs` leaves out: parent and dependencies. */
   noteLinks(type: string, name: string, parentUrn: string, dependencyUrns: string[]): void {
     const isStackRoot = parentUrn === "" || parentUrn.includes("::pulumi:pulumi:Stack::");
@@ -71,6 +74,11 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
       };
       this.providers.set(id, record);
       return { id, state: inputs };
+    }
+    if (args.type === "pulumi:pulumi:StackReference") {
+      const name = typeof inputs.name === "string" ? inputs.name : args.name;
+      // An unknown stack reads as a stack with no outputs, as Pulumi does for one never deployed.
+      return { id: name, state: { name, outputs: this.stackReferences[name] ?? {}, secretOutputNames: [] } };
     }
     if (args.type.startsWith("pulumi:providers:")) {
       const id = `provider-${args.name}`;

@@ -23,8 +23,17 @@ export interface ProgramFailure {
 /** Config as in a stack file: `central-logging:recipient` -> value (objects stay objects). */
 export type StackConfig = Record<string, unknown>;
 
-export async function runProgram(stack: string, config: StackConfig): Promise<ProgramRun | ProgramFailure> {
-  const mocks = new RecordingMocks();
+export interface RunOptions {
+  /** Outputs of the stacks the program references (`part: sources` reads its recipient stack's). */
+  stackReferences?: Record<string, Record<string, unknown>>;
+}
+
+export async function runProgram(
+  stack: string,
+  config: StackConfig,
+  options: RunOptions = {},
+): Promise<ProgramRun | ProgramFailure> {
+  const mocks = new RecordingMocks(options.stackReferences);
   await pulumi.runtime.setMocks(mocks, PROJECT, stack, false);
   recordLinks(mocks);
   pulumi.runtime.setAllConfig(
