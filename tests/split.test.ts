@@ -39,7 +39,7 @@ interface Planned {
 
 const dir = mkdtempSync(join(tmpdir(), "central-logging-split-"));
 
-function stackFile(name: string, extra: Record<string, unknown>, shard = sources): string {
+function stackFile(name: string, extra: Record<string, unknown>, shard: unknown[] = sources): string {
   const file = join(dir, `Pulumi.${name}.yaml`);
   const config = {
     "central-logging:namePrefix": "org",
