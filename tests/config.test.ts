@@ -633,7 +633,7 @@ describe("recipient", () => {
 
   it("refuses an unknown top-level key, naming it with its namespace", () => {
     expect(errors({ recipient: RECIPIENT, source: [] })).toEqual([
-      "central-logging:source: [] is not a known key (known: namePrefix, recipient, sources)",
+      "central-logging:source: [] is not a known key (known: namePrefix, recipient, sources, part, recipientStack)",
     ]);
   });
 
