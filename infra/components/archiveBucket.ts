@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { archiveBucketPolicy, type TrailWriter } from "../policies";
+import { hardenBucket } from "./pieces";
 
 export interface ArchiveLifecycle {
   infrequentAccessDays: number;
@@ -36,35 +37,7 @@ export class ArchiveBucket extends pulumi.ComponentResource {
     this.bucket = new aws.s3.Bucket(name, { bucket: args.bucketName, forceDestroy: false }, o);
     const bucket = this.bucket.id;
 
-    const publicAccess = new aws.s3.BucketPublicAccessBlock(
-      `${name}-public-access`,
-      {
-        bucket,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-      },
-      o,
-    );
-    new aws.s3.BucketOwnershipControls(
-      `${name}-ownership`,
-      { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } },
-      o,
-    );
-    new aws.s3.BucketServerSideEncryptionConfiguration(
-      `${name}-encryption`,
-      {
-        bucket,
-        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
-      },
-      o,
-    );
-    const versioning = new aws.s3.BucketVersioning(
-      `${name}-versioning`,
-      { bucket, versioningConfiguration: { status: "Enabled" } },
-      o,
-    );
+    const { publicAccess, versioning } = hardenBucket(name, bucket, o);
     const l = args.lifecycle;
     new aws.s3.BucketLifecycleConfiguration(
       `${name}-lifecycle`,

@@ -5,6 +5,7 @@ import { AREAS, errorPrefix, firehosePrefix, LOGS_LAYOUT, LOGS_PARTITION_QUERY }
 import { firehoseDeliveryPolicy, firehoseTrustPolicy } from "../policies";
 import type { RecipientPlan } from "../routing";
 import { GunzipProcessor } from "./gunzipProcessor";
+import { PARTITIONED_GZIP_OBJECTS, partitionByQuery } from "./pieces";
 
 export interface ArchiveDeliveryArgs {
   plan: RecipientPlan;
@@ -20,17 +21,6 @@ export interface ArchiveDeliveryArgs {
 /** Where the archive lands (`infra/layout.ts`): partitioned for Athena, failures by error type. */
 export const ARCHIVE_PREFIX = firehosePrefix(LOGS_LAYOUT);
 export const ARCHIVE_ERROR_PREFIX = errorPrefix(AREAS.logs);
-
-/** Dynamic partitioning by jq 1.6: the query's keys fill the prefix's `partitionKeyFromQuery`. */
-export function partitionByQuery(query: string) {
-  return {
-    type: "MetadataExtraction",
-    parameters: [
-      { parameterName: "MetadataExtractionQuery", parameterValue: query },
-      { parameterName: "JsonParsingEngine", parameterValue: "JQ-1.6" },
-    ],
-  };
-}
 
 /**
  * The Firehose that archives CloudWatch Logs records into the bucket, un-gzipped, one envelope per
@@ -132,11 +122,7 @@ export class ArchiveDelivery extends pulumi.ComponentResource {
           errorOutputPrefix: ARCHIVE_ERROR_PREFIX,
           bufferingSize: args.buffering.bufferSizeMiB,
           bufferingInterval: args.buffering.bufferIntervalSeconds,
-          compressionFormat: "GZIP",
-          // Athena and SIEM readers pick the decoder by extension.
-          fileExtension: ".json.gz",
-          customTimeZone: "UTC",
-          dynamicPartitioningConfiguration: { enabled: true, retryDuration: 300 },
+          ...PARTITIONED_GZIP_OBJECTS,
           processingConfiguration: { enabled: true, processors },
         },
       },

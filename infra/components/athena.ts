@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { privateBucketPolicy } from "../policies";
 import type { AthenaPlan } from "../routing";
+import { hardenBucket } from "./pieces";
 
 export interface AthenaArgs {
   plan: AthenaPlan;
@@ -35,35 +36,7 @@ export class Athena extends pulumi.ComponentResource {
       { bucket: plan.resultsBucket.name, forceDestroy: false },
       o,
     );
-    const publicAccess = new aws.s3.BucketPublicAccessBlock(
-      `${name}-results-public-access`,
-      {
-        bucket: results.id,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-      },
-      o,
-    );
-    new aws.s3.BucketOwnershipControls(
-      `${name}-results-ownership`,
-      { bucket: results.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
-      o,
-    );
-    new aws.s3.BucketServerSideEncryptionConfiguration(
-      `${name}-results-encryption`,
-      {
-        bucket: results.id,
-        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
-      },
-      o,
-    );
-    const versioning = new aws.s3.BucketVersioning(
-      `${name}-results-versioning`,
-      { bucket: results.id, versioningConfiguration: { status: "Enabled" } },
-      o,
-    );
+    const { publicAccess, versioning } = hardenBucket(`${name}-results`, results.id, o);
     new aws.s3.BucketLifecycleConfiguration(
       `${name}-results-lifecycle`,
       {

@@ -1,13 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import {
-  eventsDeadLetterQueuePolicy,
-  eventsTrustPolicy,
-  firehosePutPermissions,
-  putEventsPermissions,
-} from "../policies";
+import { eventsTrustPolicy, firehosePutPermissions, putEventsPermissions } from "../policies";
 import type { EventSenderPlan } from "../routing";
-import { DEAD_LETTER_RETENTION_SECONDS, EVENT_RETRY_POLICY } from "./eventsArchive";
+import { EVENT_RETRY_POLICY, eventsDeadLetterQueue } from "./pieces";
 
 export interface EventRulesArgs {
   accountId: string;
@@ -50,23 +45,7 @@ export class EventRules extends pulumi.ComponentResource {
       },
       o,
     );
-    const deadLetters = new aws.sqs.Queue(
-      `${name}-dlq`,
-      {
-        name: plan.deadLetterQueue.name,
-        sqsManagedSseEnabled: true,
-        messageRetentionSeconds: DEAD_LETTER_RETENTION_SECONDS,
-      },
-      o,
-    );
-    const deadLettersPolicy = new aws.sqs.QueuePolicy(
-      `${name}-dlq-policy`,
-      {
-        queueUrl: deadLetters.url,
-        policy: JSON.stringify(eventsDeadLetterQueuePolicy(plan.deadLetterQueue.arn, ruleArns)),
-      },
-      o,
-    );
+    const deadLetters = eventsDeadLetterQueue(`${name}-dlq`, plan.deadLetterQueue, ruleArns, o);
 
     for (const r of plan.rules) {
       const rule = new aws.cloudwatch.EventRule(
@@ -90,10 +69,10 @@ export class EventRules extends pulumi.ComponentResource {
           targetId: plan.target.kind === "bus" ? "recipient-bus" : "events-archive",
           arn: args.targetArn,
           roleArn: role.arn,
-          deadLetterConfig: { arn: deadLetters.arn },
+          deadLetterConfig: { arn: deadLetters.queue.arn },
           retryPolicy: EVENT_RETRY_POLICY,
         },
-        { ...o, dependsOn: [rolePolicy, deadLettersPolicy] },
+        { ...o, dependsOn: [rolePolicy, deadLetters.policy] },
       );
     }
     this.registerOutputs({ rules: this.rules.map((r) => r.arn) });

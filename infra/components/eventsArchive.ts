@@ -4,14 +4,18 @@ import type { Buffering } from "../config";
 import { AREAS, EVENTS_LAYOUT, EVENTS_PARTITION_QUERY, errorPrefix, firehosePrefix } from "../layout";
 import {
   eventBusPolicy,
-  eventsDeadLetterQueuePolicy,
   eventsTrustPolicy,
   firehoseDeliveryPolicy,
   firehosePutPermissions,
   firehoseTrustPolicy,
 } from "../policies";
 import type { EventsArchivePlan } from "../routing";
-import { partitionByQuery } from "./archiveDelivery";
+import {
+  EVENT_RETRY_POLICY,
+  eventsDeadLetterQueue,
+  PARTITIONED_GZIP_OBJECTS,
+  partitionByQuery,
+} from "./pieces";
 
 export interface EventsArchiveArgs {
   plan: EventsArchivePlan;
@@ -26,12 +30,6 @@ export interface EventsArchiveArgs {
   /** The recipient account's provider in the home region. */
   provider: aws.Provider;
 }
-
-/** EventBridge retries a failed delivery for at most 24 hours and 185 times. */
-export const EVENT_RETRY_POLICY = { maximumEventAgeInSeconds: 86_400, maximumRetryAttempts: 185 };
-
-/** Dead letters wait the longest SQS allows (14 days) for someone to look. */
-export const DEAD_LETTER_RETENTION_SECONDS = 1_209_600;
 
 /**
  * The recipient side of the EventBridge write-up: an event bus that admits the sources' rules, a
@@ -84,10 +82,7 @@ export class EventsArchive extends pulumi.ComponentResource {
           errorOutputPrefix: errorPrefix(AREAS.events),
           bufferingSize: args.buffering.bufferSizeMiB,
           bufferingInterval: args.buffering.bufferIntervalSeconds,
-          compressionFormat: "GZIP",
-          fileExtension: ".json.gz",
-          customTimeZone: "UTC",
-          dynamicPartitioningConfiguration: { enabled: true, retryDuration: 300 },
+          ...PARTITIONED_GZIP_OBJECTS,
           processingConfiguration: {
             enabled: true,
             // One event per line (JSON Lines), as the write-up's AppendDelimiterToRecord.
@@ -136,23 +131,7 @@ export class EventsArchive extends pulumi.ComponentResource {
       { role: deliveryRole.name, policy: JSON.stringify(firehosePutPermissions(plan.firehose.arn)) },
       o,
     );
-    const deadLetters = new aws.sqs.Queue(
-      `${name}-dlq`,
-      {
-        name: plan.deadLetterQueue.name,
-        sqsManagedSseEnabled: true,
-        messageRetentionSeconds: DEAD_LETTER_RETENTION_SECONDS,
-      },
-      o,
-    );
-    const deadLettersPolicy = new aws.sqs.QueuePolicy(
-      `${name}-dlq-policy`,
-      {
-        queueUrl: deadLetters.url,
-        policy: JSON.stringify(eventsDeadLetterQueuePolicy(plan.deadLetterQueue.arn, [plan.busRule.arn])),
-      },
-      o,
-    );
+    const deadLetters = eventsDeadLetterQueue(`${name}-dlq`, plan.deadLetterQueue, [plan.busRule.arn], o);
     const rule = new aws.cloudwatch.EventRule(
       `${name}-rule`,
       {
@@ -172,10 +151,10 @@ export class EventsArchive extends pulumi.ComponentResource {
         targetId: "events-archive",
         arn: this.firehose.arn,
         roleArn: deliveryRole.arn,
-        deadLetterConfig: { arn: deadLetters.arn },
+        deadLetterConfig: { arn: deadLetters.queue.arn },
         retryPolicy: EVENT_RETRY_POLICY,
       },
-      { ...o, dependsOn: [deliveryRolePolicy, deadLettersPolicy] },
+      { ...o, dependsOn: [deliveryRolePolicy, deadLetters.policy] },
     );
 
     this.busArn = busPolicy ? pulumi.all([this.bus.arn, busPolicy.id]).apply(([arn]) => arn) : this.bus.arn;

@@ -11,7 +11,7 @@ import {
 } from "../policies";
 import type { SearchPlan } from "../routing";
 import { provisioningInput } from "../search/provisioningInput";
-import { DEAD_LETTER_RETENTION_SECONDS } from "./eventsArchive";
+import { deadLetterQueue } from "./pieces";
 
 export interface SearchDomainArgs {
   plan: SearchPlan;
@@ -102,15 +102,7 @@ export class SearchDomain extends pulumi.ComponentResource {
       ),
     });
 
-    this.deadLetterQueue = new aws.sqs.Queue(
-      `${name}-dlq`,
-      {
-        name: plan.deadLetterQueue.name,
-        sqsManagedSseEnabled: true,
-        messageRetentionSeconds: DEAD_LETTER_RETENTION_SECONDS,
-      },
-      o,
-    );
+    this.deadLetterQueue = deadLetterQueue(`${name}-dlq`, plan.deadLetterQueue.name, o);
 
     const zones = s.instanceCount === 1 ? 1 : s.instanceCount % 3 === 0 ? 3 : 2;
     this.domain = new aws.opensearch.Domain(

@@ -1,22 +1,7 @@
-import { createRequire, isBuiltin } from "node:module";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { bundleFunction, functionArchive } from "./bundle";
-
-const nodeRequire = createRequire(__filename);
-
-/** Evaluates a CJS bundle the way Lambda would, but with only Node built-ins resolvable. */
-function evaluate(code: string): Record<string, unknown> {
-  const builtinsOnly = (id: string): unknown => {
-    if (!isBuiltin(id)) {
-      throw new Error(`bundle requires non-builtin module ${id}`);
-    }
-    return nodeRequire(id);
-  };
-  const module: { exports: Record<string, unknown> } = { exports: {} };
-  new Function("module", "exports", "require", code)(module, module.exports, builtinsOnly);
-  return module.exports;
-}
+import { evaluateBundle as evaluate } from "./testing/bundle";
 
 describe("bundleFunction", () => {
   it("bundles the cwlToFirehose handler into self-contained, minified CommonJS", () => {

@@ -1,0 +1,110 @@
+/**
+ * Small pieces several components are built from (no ComponentResource here): each helper
+ * creates its resources under the caller's parent and provider, with names derived from the
+ * caller's, so the URNs are what the caller would have made itself.
+ */
+import * as aws from "@pulumi/aws";
+import type * as pulumi from "@pulumi/pulumi";
+import { eventsDeadLetterQueuePolicy } from "../policies";
+
+/** Parent and provider of the calling component. */
+export interface Placement {
+  parent: pulumi.Resource;
+  provider: aws.Provider;
+}
+
+/** EventBridge retries a failed delivery for at most 24 hours and 185 times. */
+export const EVENT_RETRY_POLICY = { maximumEventAgeInSeconds: 86_400, maximumRetryAttempts: 185 };
+
+/** Dead letters wait the longest SQS allows (14 days) for someone to look. */
+export const DEAD_LETTER_RETENTION_SECONDS = 1_209_600;
+
+/** An SQS queue for dead letters: encrypted (SSE-SQS), kept 14 days. */
+export function deadLetterQueue(name: string, queueName: string, o: Placement): aws.sqs.Queue {
+  return new aws.sqs.Queue(
+    name,
+    { name: queueName, sqsManagedSseEnabled: true, messageRetentionSeconds: DEAD_LETTER_RETENTION_SECONDS },
+    o,
+  );
+}
+
+/** The dead-letter queue of EventBridge rules, which only those rules may write. */
+export function eventsDeadLetterQueue(
+  name: string,
+  queue: { name: string; arn: string },
+  ruleArns: string[],
+  o: Placement,
+): { queue: aws.sqs.Queue; policy: aws.sqs.QueuePolicy } {
+  const created = deadLetterQueue(name, queue.name, o);
+  const policy = new aws.sqs.QueuePolicy(
+    `${name}-policy`,
+    { queueUrl: created.url, policy: JSON.stringify(eventsDeadLetterQueuePolicy(queue.arn, ruleArns)) },
+    o,
+  );
+  return { queue: created, policy };
+}
+
+/**
+ * What every bucket here gets: all public access blocked, objects owned by the bucket owner
+ * (no ACLs), default encryption with a bucket key, and versioning. Returns what later settings
+ * must wait for (S3 checks policies against the block, noncurrent rules against versioning).
+ */
+export function hardenBucket(
+  name: string,
+  bucket: pulumi.Input<string>,
+  o: Placement,
+): { publicAccess: aws.s3.BucketPublicAccessBlock; versioning: aws.s3.BucketVersioning } {
+  const publicAccess = new aws.s3.BucketPublicAccessBlock(
+    `${name}-public-access`,
+    {
+      bucket,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    },
+    o,
+  );
+  new aws.s3.BucketOwnershipControls(
+    `${name}-ownership`,
+    { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } },
+    o,
+  );
+  new aws.s3.BucketServerSideEncryptionConfiguration(
+    `${name}-encryption`,
+    {
+      bucket,
+      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
+    },
+    o,
+  );
+  const versioning = new aws.s3.BucketVersioning(
+    `${name}-versioning`,
+    { bucket, versioningConfiguration: { status: "Enabled" } },
+    o,
+  );
+  return { publicAccess, versioning };
+}
+
+/** Dynamic partitioning by jq 1.6: the query's keys fill the prefix's `partitionKeyFromQuery`. */
+export function partitionByQuery(query: string) {
+  return {
+    type: "MetadataExtraction",
+    parameters: [
+      { parameterName: "MetadataExtractionQuery", parameterValue: query },
+      { parameterName: "JsonParsingEngine", parameterValue: "JQ-1.6" },
+    ],
+  };
+}
+
+/**
+ * How both archive Firehoses write: GZIP objects named `.json.gz` (Athena and SIEM readers pick
+ * the decoder by extension), days in UTC, dynamically partitioned (which only a new Firehose can
+ * get, and which needs buffers of 64 MiB or more).
+ */
+export const PARTITIONED_GZIP_OBJECTS = {
+  compressionFormat: "GZIP",
+  fileExtension: ".json.gz",
+  customTimeZone: "UTC",
+  dynamicPartitioningConfiguration: { enabled: true, retryDuration: 300 },
+} as const;
