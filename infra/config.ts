@@ -295,11 +295,9 @@ const SearchSchema = z.strictObject({
   allowedCidrs: z.array(cidr).default([]),
   allowedPrincipals: z
     .array(
-      z
-        .string()
-        .regex(/^arn:aws:(iam::\d{12}:(role|user)\/[\w+=,.@/-]+|sts::\d{12}:assumed-role\/[\w+=,.@/-]+)$/, {
-          error: "is not an IAM role or user ARN",
-        }),
+      z.string().regex(/^arn:aws:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, {
+        error: "is not an IAM role or user ARN (arn:aws:iam::<account>:role/<name> or user/<name>)",
+      }),
     )
     .default([]),
   forwarder: z

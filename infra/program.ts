@@ -101,6 +101,7 @@ function recipientPart(settings: Settings, plan: RoutingPlan) {
       Object.fromEntries(Object.entries(recipient.destinations).map(([region, d]) => [region, d.arn])),
     ),
     destinationSenders: Object.fromEntries(plan.destinations.map((d) => [d.region, d.senderAccountIds])),
+    trailAccounts: plan.trails.map((t) => t.accountId),
     ...(recipient.trailKey ? { trailKeyArn: recipient.trailKey.arn } : {}),
     ...(recipient.eventsArchive
       ? {

@@ -310,6 +310,14 @@ function planSearch(settings: Settings, domainName: string): SearchPlan {
   };
 }
 
+/** The log groups of the recipient's own Lambdas (home region): never forwarded. */
+export function pipelineLogGroups(recipient: RecipientPlan): string[] {
+  return [
+    ...(recipient.processor ? [recipient.processor.logGroup] : []),
+    ...(recipient.search ? [recipient.search.forwarder.logGroup, recipient.search.provisioner.logGroup] : []),
+  ];
+}
+
 function planEventsArchive(settings: Settings): EventsArchivePlan {
   const { namePrefix: p } = settings;
   const { accountId: acct, region: home } = settings.recipient;
@@ -468,7 +476,8 @@ export function planRouting(settings: Settings): RoutingPlan {
       .map((region) => {
         const own = source.accountId === recipient.accountId && region === recipient.homeRegion;
         const excluded = [
-          ...(own && recipient.processor ? [recipient.processor.logGroup] : []),
+          // The pipeline's own Lambdas log for every batch: forwarding them would feed them forever.
+          ...(own ? pipelineLogGroups(recipient) : []),
           ...routes.filter((route) => route.region === region).map((route) => route.logGroup),
           ...flowLogs.filter((f) => f.region === region && !f.forward).map((f) => f.logGroup),
           ...(source.forwardAll?.exclude ?? []),

@@ -83,11 +83,19 @@ describe("checkShard", () => {
     const settings = shard({ trailKms: true }, [
       { accountId: A, regions: ["us-east-1"], events: [{}], cloudTrail: {} },
     ]);
-    const { eventBusArn: _bus, eventsFirehoseArn: _firehose, ...rest } = outputs();
+    const { eventBusArn: _bus, eventsFirehoseArn: _firehose, ...rest } = outputs({ trailAccounts: [A] });
     expect(check(settings, rest)).toEqual([
       `sources[0] (${A}) has event rules, but ${STACK} has no event bus: add its events to that stack's sources first`,
       `sources[0] (${A}) has a trail to encrypt (trailKms), but ${STACK} exports no trail key`,
     ]);
+  });
+
+  it("refuses a trail the recipient's bucket policy does not admit (CloudTrail checks it at creation)", () => {
+    const settings = shard({}, [{ accountId: A, regions: ["us-east-1"], cloudTrail: {} }]);
+    expect(check(settings, outputs())).toEqual([
+      `sources[0] (${A}) has a trail, but ${STACK}'s bucket policy does not admit it: add the account's cloudTrail to that stack's sources and run pulumi up there first`,
+    ]);
+    expect(check(settings, outputs({ trailAccounts: [A] }))).toEqual([]);
   });
 
   it("catches a destination of another name", () => {

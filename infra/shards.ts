@@ -15,6 +15,8 @@ export interface RecipientOutputs {
   destinationArns: Record<string, string>;
   /** Region -> the accounts its destination admits (account-list mode). */
   destinationSenders: Record<string, string[]>;
+  /** Accounts whose trail the archive bucket's policy admits (under `AWSLogs/<account>/`). */
+  trailAccounts?: string[];
   trailKeyArn?: string;
   eventBusArn?: string;
   eventsFirehoseArn?: string;
@@ -27,6 +29,7 @@ export const RECIPIENT_OUTPUT_KEYS = [
   "bucketName",
   "destinationArns",
   "destinationSenders",
+  "trailAccounts",
   "trailKeyArn",
   "eventBusArn",
   "eventsFirehoseArn",
@@ -90,6 +93,11 @@ export function checkShard(
     if (s.eventSenders.length > 0 && outputs.eventBusArn === undefined)
       problems.push(
         `${at} has event rules, but ${recipientStack} has no event bus: add its events to that stack's sources first`,
+      );
+    // CloudTrail checks the bucket policy when the trail is created: it must name the account.
+    if (s.cloudTrail && !(outputs.trailAccounts ?? []).includes(s.accountId))
+      problems.push(
+        `${at} has a trail, but ${recipientStack}'s bucket policy does not admit it: add the account's cloudTrail to that stack's sources and run pulumi up there first`,
       );
     if (s.cloudTrail && r.trailKey && outputs.trailKeyArn === undefined)
       problems.push(`${at} has a trail to encrypt (trailKms), but ${recipientStack} exports no trail key`);

@@ -148,6 +148,8 @@ describe("recipient account 999999999999", () => {
     const rule = p.one(EV.rule, "recipient-events-rule");
     expect(input(rule, "eventBusName")).toBe(`${P}-events`);
     expect(JSON.parse(input<string>(rule, "eventPattern"))).toEqual({ source: [{ prefix: "" }] });
+    // Read-only events forwarded by a source rule (readOnlyEvents) pass the bus rule too.
+    expect(input(rule, "state")).toBe("ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS");
     const target = p.one(EV.target, "recipient-events-target");
     expect(p.where(target)).toBe(`${RECIPIENT}/${HOME}`);
     expect(target.inputs).toMatchObject({

@@ -897,3 +897,24 @@ describe("account-wide forwarding in organization mode", () => {
     ]);
   });
 });
+
+describe("account-wide forwarding of the recipient's own home region", () => {
+  const settings = settingsOf(
+    {
+      recipient: { accountId: "999999999999", region: "ap-northeast-1", search: {} },
+      sources: [{ accountId: "999999999999", regions: ["ap-northeast-1", "us-east-2"], forwardAll: {} }],
+    },
+    "own",
+  );
+  const policies = planRouting(settings).sources[0]!.accountPolicies;
+
+  it("leaves out every Lambda of the pipeline (gunzip, search forwarder and provisioner), which would feed itself", () => {
+    expect(policies.find((a) => a.region === "ap-northeast-1")?.excluded).toEqual([
+      "/aws/lambda/central-logging-own-cwl-gunzip",
+      "/aws/lambda/central-logging-own-search-forwarder",
+      "/aws/lambda/central-logging-own-search-provisioner",
+    ]);
+    // In another region there is nothing of the pipeline to leave out.
+    expect(policies.find((a) => a.region === "us-east-2")?.excluded).toEqual([]);
+  });
+});

@@ -254,6 +254,12 @@ describe("provisioning at deploy time", () => {
     expect(body.ismPolicy.id).toBe(ismPolicyId("cwl"));
     expect(JSON.stringify(body.ismPolicy.body)).toContain('"min_index_age":"30d"');
     expect(body.writer.backendRoles).toEqual([FORWARDER_ROLE]);
+    // People admitted by the resource policy also get an OpenSearch role: readall.
+    expect(body.readers).toEqual({
+      roles: ["readall"],
+      backendRoles: [`arn:aws:iam::${RECIPIENT}:role/SecurityAnalyst`],
+      users: [],
+    });
     expect(body.admin).toEqual({
       secretArn: `arn:aws:secretsmanager:${HOME}:${RECIPIENT}:secret:${P}/search-admin-AbCdEf`,
       roles: ["all_access", "security_manager"],

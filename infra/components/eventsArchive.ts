@@ -140,6 +140,9 @@ export class EventsArchive extends pulumi.ComponentResource {
         description: "central-logging: every event on the bus into the events archive",
         // Only the admitted rules can put events here: match them all (an empty prefix matches any source).
         eventPattern: JSON.stringify({ source: [{ prefix: "" }] }),
+        // Read-only management events a source rule forwards (readOnlyEvents) must not stop here:
+        // the rule state filters them on custom buses too. What arrives was chosen at the source.
+        state: "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS",
       },
       o,
     );

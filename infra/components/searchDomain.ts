@@ -179,6 +179,8 @@ export class SearchDomain extends pulumi.ComponentResource {
               replicas: s.replicas,
               forwarderRoleArns: [plan.forwarder.roleArn],
               adminSecretArn,
+              // People who sign their requests need an OpenSearch role too: read everything.
+              readerPrincipals: s.allowedPrincipals,
             }),
           ),
         ),

@@ -8,7 +8,15 @@ import { dashboardObjects } from "./dashboards";
 import { indexPrefixSchema, normalizeEndpoint } from "./indexName";
 import { indexTemplate, indexTemplateName } from "./indexTemplate";
 import { ismPolicy, ismPolicyId } from "./ismPolicy";
-import { ADMIN_ROLES, IAM_ROLE_ARN, writerRole, writerRoleMapping, writerRoleName } from "./security";
+import {
+  ADMIN_ROLES,
+  IAM_ROLE_ARN,
+  IAM_USER_ARN,
+  READER_ROLES,
+  writerRole,
+  writerRoleMapping,
+  writerRoleName,
+} from "./security";
 
 /** Names that end up as one URL path segment of a security / ISM / template API. */
 const pathName = z
@@ -45,6 +53,14 @@ export const provisioningInputSchema = z.strictObject({
     secretArn: z.string().regex(SECRET_ARN, { error: "is not a Secrets Manager secret ARN" }),
     roles: z.array(pathName).min(1),
   }),
+  /** IAM principals of people: mapped to `roles` (IAM roles as backend roles, IAM users as users). */
+  readers: z
+    .strictObject({
+      roles: z.array(pathName).min(1),
+      backendRoles: z.array(z.string().regex(IAM_ROLE_ARN, { error: "is not an IAM role ARN" })),
+      users: z.array(z.string().regex(IAM_USER_ARN, { error: "is not an IAM user ARN" })),
+    })
+    .optional(),
   savedObjects: z.array(
     z.strictObject({
       type: z.string().min(1),
@@ -70,6 +86,9 @@ export interface ProvisioningInputArgs {
   /** Secret holding `{"username": "...", "password": "..."}` for the Dashboards login user. */
   readonly adminSecretArn: string;
   readonly adminRoles?: readonly string[];
+  /** IAM role or user ARNs of people allowed to sign requests (`allowedPrincipals`). */
+  readonly readerPrincipals?: readonly string[];
+  readonly readerRoles?: readonly string[];
   readonly timeoutSeconds?: number;
 }
 
@@ -89,6 +108,15 @@ export function provisioningInput(args: ProvisioningInputArgs): ProvisioningInpu
       backendRoles: writerRoleMapping(args.forwarderRoleArns).backend_roles,
     },
     admin: { secretArn: args.adminSecretArn, roles: args.adminRoles ?? [...ADMIN_ROLES] },
+    ...(args.readerPrincipals && args.readerPrincipals.length > 0
+      ? {
+          readers: {
+            roles: args.readerRoles ?? [...READER_ROLES],
+            backendRoles: args.readerPrincipals.filter((p) => IAM_ROLE_ARN.test(p)),
+            users: args.readerPrincipals.filter((p) => IAM_USER_ARN.test(p)),
+          },
+        }
+      : {}),
     savedObjects: dashboardObjects(prefix),
     ...(args.timeoutSeconds === undefined ? {} : { timeoutSeconds: args.timeoutSeconds }),
   });

@@ -14,6 +14,14 @@ import { assertIndexPrefix, indexPattern } from "./indexName";
 
 export const ADMIN_ROLES = ["all_access", "security_manager"] as const;
 
+/**
+ * What people who sign their requests (`recipient.search.allowedPrincipals`) may do: read every
+ * index. Without a mapping FGAC refuses them even though the domain's resource policy admits them.
+ */
+export const READER_ROLES = ["readall"] as const;
+
+export const IAM_USER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:user\/[\w+=,.@/-]{1,512}$/;
+
 export const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 
 export interface RoleDefinition {

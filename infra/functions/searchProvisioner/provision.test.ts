@@ -274,6 +274,7 @@ const firstRun = {
   writerRoleMapping: "created",
   adminUser: { username: "admin", result: "created" },
   adminRoleMappings: { all_access: "updated", security_manager: "updated" },
+  readerRoleMappings: {},
   indexTemplate: "applied",
   ismPolicy: "created",
   ismAttached: 2,
@@ -402,6 +403,36 @@ describe("provision", () => {
     expect(domain.mappings.get("all_access")).toMatchObject({
       backend_roles: [MASTER],
       users: ["alice", "admin"],
+    });
+  });
+
+  it("maps people's IAM roles and users to readall, keeping what the mapping had", async () => {
+    const domain = new FakeDomain();
+    domain.mappings.set("readall", {
+      backend_roles: ["arn:aws:iam::999999999999:role/ByHand"],
+      hosts: [],
+      users: [],
+    });
+    const analyst = "arn:aws:iam::999999999999:role/SecurityAnalyst";
+    const auditor = "arn:aws:iam::999999999999:user/auditor";
+    const withReaders = provisioningInput({
+      endpoint: "search-test-abc123.ap-northeast-1.es.amazonaws.com",
+      indexPrefix: "cwl",
+      retentionDays: 30,
+      forwarderRoleArns: [FORWARDER],
+      adminSecretArn: SECRET_ARN,
+      readerPrincipals: [analyst, auditor],
+    });
+    expect(withReaders.readers).toEqual({ roles: ["readall"], backendRoles: [analyst], users: [auditor] });
+    expect((await provision(withReaders, deps(domain).deps)).readerRoleMappings).toEqual({
+      readall: "updated",
+    });
+    expect(domain.mappings.get("readall")).toMatchObject({
+      backend_roles: ["arn:aws:iam::999999999999:role/ByHand", analyst],
+      users: [auditor],
+    });
+    expect((await provision(withReaders, deps(domain).deps)).readerRoleMappings).toEqual({
+      readall: "unchanged",
     });
   });
 

@@ -17,7 +17,12 @@ import { z } from "zod";
 import { indexPattern } from "../../search/indexName";
 import { ismPolicyRevision } from "../../search/ismPolicy";
 import type { ProvisioningInput } from "../../search/provisioningInput";
-import { mergeRoleMapping, roleMappingFromResponse, writerRoleMapping } from "../../search/security";
+import {
+  type MappingAdditions,
+  mergeRoleMapping,
+  roleMappingFromResponse,
+  writerRoleMapping,
+} from "../../search/security";
 import { type Backoff, backoffMs } from "../backoff";
 import { describeRequestError, errorSummary } from "../opensearchClient";
 
@@ -28,6 +33,7 @@ export type Step =
   | "writerRoleMapping"
   | "adminUser"
   | "adminRoleMappings"
+  | "readerRoleMappings"
   | "indexTemplate"
   | "ismPolicy"
   | "savedObjects";
@@ -63,6 +69,8 @@ export interface ProvisionSummary {
   readonly writerRoleMapping: Written;
   readonly adminUser: { readonly username: string; readonly result: Written };
   readonly adminRoleMappings: Readonly<Record<string, "updated" | "unchanged">>;
+  /** The people's (`readers`) role mappings; empty without readers. */
+  readonly readerRoleMappings: Readonly<Record<string, "updated" | "unchanged">>;
   readonly indexTemplate: "applied";
   readonly ismPolicy: Written | "unchanged";
   /** Existing indices the policy was attached to. */
@@ -331,17 +339,32 @@ export async function provision(input: ProvisioningInput, deps: ProvisionDeps): 
     },
   );
 
-  const adminRoleMappings: Record<string, "updated" | "unchanged"> = {};
-  for (const adminRole of input.admin.roles) {
-    const path = `${security}/rolesmapping/${segment(adminRole)}`;
-    const current = await session.call("adminRoleMappings", "GET", path, { accept: [404] });
-    const existing = roleMappingFromResponse(adminRole, current.status === 404 ? undefined : current.body);
-    const merged = mergeRoleMapping(existing, { users: [admin.username] });
-    if (merged.changed) {
-      await session.call("adminRoleMappings", "PUT", path, { body: merged.mapping });
+  // Merged, never replaced: the master's backend role and hand-made mappings stay.
+  const addToMappings = async (
+    step: "adminRoleMappings" | "readerRoleMappings",
+    roles: readonly string[],
+    additions: MappingAdditions,
+  ) => {
+    const results: Record<string, "updated" | "unchanged"> = {};
+    for (const mapped of roles) {
+      const path = `${security}/rolesmapping/${segment(mapped)}`;
+      const current = await session.call(step, "GET", path, { accept: [404] });
+      const existing = roleMappingFromResponse(mapped, current.status === 404 ? undefined : current.body);
+      const merged = mergeRoleMapping(existing, additions);
+      if (merged.changed) await session.call(step, "PUT", path, { body: merged.mapping });
+      results[mapped] = merged.changed ? "updated" : "unchanged";
     }
-    adminRoleMappings[adminRole] = merged.changed ? "updated" : "unchanged";
-  }
+    return results;
+  };
+  const adminRoleMappings = await addToMappings("adminRoleMappings", input.admin.roles, {
+    users: [admin.username],
+  });
+  const readerRoleMappings = input.readers
+    ? await addToMappings("readerRoleMappings", input.readers.roles, {
+        users: input.readers.users,
+        backendRoles: input.readers.backendRoles,
+      })
+    : {};
 
   await session.call("indexTemplate", "PUT", `/_index_template/${segment(input.indexTemplate.name)}`, {
     body: input.indexTemplate.body,
@@ -369,6 +392,7 @@ export async function provision(input: ProvisioningInput, deps: ProvisionDeps): 
     writerRoleMapping: written("writerRoleMapping", mapping.body),
     adminUser: { username: admin.username, result: written("adminUser", user.body) },
     adminRoleMappings,
+    readerRoleMappings,
     indexTemplate: "applied",
     ...ism,
     savedObjects: objects.length,
