@@ -120,6 +120,7 @@ describe("summarize", () => {
       programGcShare: 0.25,
       programPeakHeapMiB: 350,
       floorMs: 2000,
+      floorGcShare: 0.25,
       programMaxRssMiB: 500,
       floorMaxRssMiB: 250,
       timeRatio: 4,
@@ -176,7 +177,8 @@ describe("scaling", () => {
             { n: n * factor, ms: (n * factor) ** k },
           ]);
           expect(s?.exponent).toBeCloseTo(k, 6);
-          expect(s?.superLinear).toBe(k > 1.15);
+          expect(s?.growth).toBeCloseTo(factor ** (k - 1), 6);
+          expect(s?.superLinear).toBe((s?.growth ?? 0) > 1.2);
         },
       ),
     );
@@ -260,6 +262,12 @@ describe("formatReport", () => {
     );
     expect(lines.find((l) => l.startsWith("Config step"))).toBe(
       "Config step (parseSettings + planRouting, cold): 0.550 ms/account at 50, 0.550 ms/account at 200, 0.550 ms/account at 800; time ~ n^1.00, ms/account x1.00 from smallest to largest: linear",
+    );
+  });
+
+  it("then the share of garbage collection", () => {
+    expect(lines.find((l) => l.startsWith("GC share"))).toBe(
+      "GC share of the run: program 25% at 50, 25% at 200, 25% at 800; floor 25% at 50, 25% at 200, 25% at 800",
     );
   });
 

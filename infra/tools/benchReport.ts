@@ -91,6 +91,7 @@ export interface SizeSummary {
   programGcShare: number;
   programPeakHeapMiB: number;
   floorMs: number;
+  floorGcShare: number;
   programMaxRssMiB: number;
   floorMaxRssMiB: number;
   /** program / floor */
@@ -116,6 +117,7 @@ export function summarize(r: SizeResult): SizeSummary {
     programGcShare: program.runMs > 0 ? program.gcMs / program.runMs : 0,
     programPeakHeapMiB: program.peakHeapMiB,
     floorMs: floor.runMs,
+    floorGcShare: floor.runMs > 0 ? floor.gcMs / floor.runMs : 0,
     programMaxRssMiB: program.maxRssMiB,
     floorMaxRssMiB: floor.maxRssMiB,
     timeRatio: program.runMs / floor.runMs,
@@ -126,8 +128,11 @@ export function summarize(r: SizeResult): SizeSummary {
   };
 }
 
-/** Above this exponent (time ~ n^k), time per resource grows with size: super-linear. */
-export const SUPERLINEAR_EXPONENT = 1.15;
+/**
+ * Time per unit may grow this much from the smallest to the largest size before it counts as
+ * super-linear (fixed costs and a busy machine move it by a few percent either way).
+ */
+export const SUPERLINEAR_GROWTH = 1.2;
 
 export interface Scaling {
   /** k in time ~ n^k between the smallest and the largest size (1 = linear). */
@@ -143,11 +148,11 @@ export function scaling(points: readonly { n: number; ms: number }[]): Scaling |
   const first = sorted[0];
   const last = sorted[sorted.length - 1];
   if (!first || !last || first.n === last.n) return undefined;
-  const exponent = Math.log(last.ms / first.ms) / Math.log(last.n / first.n);
+  const growth = last.ms / last.n / (first.ms / first.n);
   return {
-    exponent,
-    growth: last.ms / last.n / (first.ms / first.n),
-    superLinear: exponent > SUPERLINEAR_EXPONENT,
+    exponent: Math.log(last.ms / first.ms) / Math.log(last.n / first.n),
+    growth,
+    superLinear: growth > SUPERLINEAR_GROWTH,
   };
 }
 
@@ -205,6 +210,9 @@ const perSize = (
   digits: number,
   unit: string,
 ) => sizes.map((s) => `${fixed(value(s), digits)} ${unit} at ${s.accounts}`).join(", ");
+
+const percentages = (sizes: readonly SizeSummary[], share: (s: SizeSummary) => number) =>
+  sizes.map((s) => `${fixed(share(s) * 100, 0)}% at ${s.accounts}`).join(", ");
 
 export function formatReport(report: BenchReport): string {
   const { sizes } = report;
@@ -270,6 +278,7 @@ export function formatReport(report: BenchReport): string {
       report.linearity.config,
       perSize(sizes, (s) => s.configMs / s.accounts, 3, "ms/account"),
     ),
+    `GC share of the run: program ${percentages(sizes, (s) => s.programGcShare)}; floor ${percentages(sizes, (s) => s.floorGcShare)}`,
     ...(overDefaultHeap.length > 0
       ? [
           `Program peak heap above Node's default heap limit (${fixed(report.defaultHeapLimitMiB, 0)} MiB) at ${overDefaultHeap.map((s) => s.accounts).join(", ")} accounts: a plain run (npm run plan, vitest) would die of heap exhaustion there.`,
