@@ -9,6 +9,7 @@
  */
 import { PerformanceObserver, performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
+import { getHeapStatistics } from "node:v8";
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT, parseSettings, rawConfigFrom } from "../infra/config";
 import { AWS_PROVIDER_TYPE, RecordingMocks } from "../infra/offline/mocks";
@@ -27,29 +28,32 @@ import {
 /** Warm repetitions of the config step (after the cold first call the program itself makes). */
 const CONFIG_REPEATS = 5;
 
-const MB = 1024 * 1024;
+const MiB = 1024 * 1024;
 
 function memory(): { maxRssMiB: number; rssMiB: number; heapUsedMiB: number } {
   return {
     // resourceUsage().maxRSS is in KiB: the process's peak, module loading included.
     maxRssMiB: process.resourceUsage().maxRSS / 1024,
-    rssMiB: process.memoryUsage().rss / MB,
-    heapUsedMiB: process.memoryUsage().heapUsed / MB,
+    rssMiB: process.memoryUsage().rss / MiB,
+    heapUsedMiB: process.memoryUsage().heapUsed / MiB,
   };
 }
 
 /**
- * The largest heap seen, sampled while the event loop is free (the registrations are asynchronous;
- * the program's synchronous constructor loop is not sampled, but the heap peaks after it anyway).
+ * The largest heap seen during the run. The program constructs every resource synchronously and the
+ * registrations then settle as promise chains, so a timer hardly ever fires near the peak: sample at
+ * each registration the mocks answer (runProgram makes its own RecordingMocks, hence the prototype).
  */
 function heapPeak(): () => number {
-  let peak = process.memoryUsage().heapUsed;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().heapUsed);
-  }, 25);
+  let peak = getHeapStatistics().used_heap_size;
+  const newResource = RecordingMocks.prototype.newResource;
+  RecordingMocks.prototype.newResource = function (this: RecordingMocks, args) {
+    peak = Math.max(peak, getHeapStatistics().used_heap_size);
+    return newResource.call(this, args);
+  };
   return () => {
-    clearInterval(timer);
-    return Math.max(peak, process.memoryUsage().heapUsed) / MB;
+    RecordingMocks.prototype.newResource = newResource;
+    return Math.max(peak, getHeapStatistics().used_heap_size) / MiB;
   };
 }
 
@@ -82,7 +86,7 @@ async function loadModules(): Promise<{ loadMs: number; rssAfterLoadMiB: number 
   const start = performance.now();
   await import("@pulumi/aws");
   await import("../infra/program");
-  return { loadMs: performance.now() - start, rssAfterLoadMiB: process.memoryUsage().rss / MB };
+  return { loadMs: performance.now() - start, rssAfterLoadMiB: process.memoryUsage().rss / MiB };
 }
 
 async function measureProgram(accounts: number, regions: number): Promise<RunMeasurement> {
