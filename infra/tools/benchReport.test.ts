@@ -273,7 +273,7 @@ describe("formatReport", () => {
 
   it("names the sizes whose heap would not fit Node's default limit", () => {
     expect(lines[lines.length - 1]).toBe(
-      "Program peak heap above Node's default heap limit (4144 MiB) at 800 accounts: a plain run (npm run plan, vitest) would die of heap exhaustion there.",
+      "Program peak heap above Node's default heap limit (4144 MiB) at 800 accounts: a plain run (npm run plan, vitest) is held to that limit, so it collects far more often there, or runs out of heap.",
     );
     const small = formatReport(buildReport(env, [size(50, 1628, 8_400, 2_000)]));
     expect(small).not.toContain("default heap limit");

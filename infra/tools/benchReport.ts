@@ -281,7 +281,7 @@ export function formatReport(report: BenchReport): string {
     `GC share of the run: program ${percentages(sizes, (s) => s.programGcShare)}; floor ${percentages(sizes, (s) => s.floorGcShare)}`,
     ...(overDefaultHeap.length > 0
       ? [
-          `Program peak heap above Node's default heap limit (${fixed(report.defaultHeapLimitMiB, 0)} MiB) at ${overDefaultHeap.map((s) => s.accounts).join(", ")} accounts: a plain run (npm run plan, vitest) would die of heap exhaustion there.`,
+          `Program peak heap above Node's default heap limit (${fixed(report.defaultHeapLimitMiB, 0)} MiB) at ${overDefaultHeap.map((s) => s.accounts).join(", ")} accounts: a plain run (npm run plan, vitest) is held to that limit, so it collects far more often there, or runs out of heap.`,
         ]
       : []),
   ].join("\n");
