@@ -72,7 +72,7 @@ export function sourceAccountId(index: number): string {
   return String(FIRST_SOURCE_ACCOUNT + index);
 }
 
-/** Account `index` forwards account-wide: the 2nd, 2nd + n, ... (never the management account). */
+/** Account `index` forwards account-wide: the 2nd, 2nd + n, ... (the management account only when n = 1). */
 export function forwardsAll(index: number, every: number): boolean {
   return index % every === 1 % every && (index > 0 || every === 1);
 }
