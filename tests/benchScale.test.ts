@@ -1,0 +1,74 @@
+/**
+ * `npm run bench:scale` end to end at toy sizes: each worker runs the real program (or the floor,
+ * or the config step) in a process of its own, the registrations match what the generated config
+ * asks for, and the report carries every figure. No figure is judged here: timings are not tests.
+ */
+import { spawnSync } from "node:child_process";
+import { tmpdir } from "node:os";
+import { describe, expect, it } from "vitest";
+import { type BenchReport, ConfigMeasurementSchema, RunMeasurementSchema } from "../infra/tools/benchReport";
+import { expectedRegistrations, orgCounts, total } from "../infra/tools/orgConfig";
+
+function bench(...args: string[]) {
+  const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/benchScale.ts", ...args], {
+    encoding: "utf8",
+    // No credentials of any kind: the benchmark, like the plan, must not need them.
+    env: { PATH: process.env.PATH, HOME: tmpdir() },
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("npm run bench:scale -- --sizes 1,3 --regions 2 --json", { timeout: 180_000 }, () => {
+  const { code, stdout, stderr } = bench("--sizes", "3,1", "--regions", "2", "--json");
+  const report = JSON.parse(stdout) as BenchReport;
+
+  it("exits 0 and reports progress on stderr, one line per measurement", () => {
+    expect(code).toBe(0);
+    expect(stderr.trim().split("\n")).toEqual([
+      expect.stringMatching(/^bench:scale: 1 accounts: config step \.\.\. \d+\.\d s$/),
+      expect.stringMatching(/^bench:scale: 1 accounts: program \.\.\. \d+\.\d s$/),
+      expect.stringMatching(/^bench:scale: 1 accounts: floor \(\d+ bare resources\) \.\.\. \d+\.\d s$/),
+      expect.stringMatching(/^bench:scale: 3 accounts: config step \.\.\. \d+\.\d s$/),
+      expect.stringMatching(/^bench:scale: 3 accounts: program \.\.\. \d+\.\d s$/),
+      expect.stringMatching(/^bench:scale: 3 accounts: floor \(\d+ bare resources\) \.\.\. \d+\.\d s$/),
+    ]);
+  });
+
+  it("registers, per size, exactly what the generated config asks for, and the floor as many", () => {
+    expect(report.regions).toBe(2);
+    expect(report.sizes.map((s) => [s.accounts, s.registered, s.floor.registered])).toEqual(
+      [1, 3].map((accounts) => {
+        const n = total(expectedRegistrations(orgCounts({ accounts, regions: 2 })));
+        return [accounts, n, n];
+      }),
+    );
+  });
+
+  it("carries each worker's measurement and the ratios", () => {
+    for (const s of report.sizes) {
+      expect(RunMeasurementSchema.parse(s.program).kind).toBe("program");
+      expect(RunMeasurementSchema.parse(s.floor).kind).toBe("floor");
+      expect(ConfigMeasurementSchema.parse(s.config).accounts).toBe(s.accounts);
+      expect(s.timeRatio).toBe(s.program.runMs / s.floor.runMs);
+      expect(s.memoryRatio).toBe(s.program.maxRssMiB / s.floor.maxRssMiB);
+    }
+    expect(Object.keys(report.linearity).sort()).toEqual(["config", "floor", "program", "programCpu"]);
+  });
+});
+
+describe("npm run bench:scale with bad options", () => {
+  it("names the bad size and runs nothing", () => {
+    const { code, stdout, stderr } = bench("--sizes", "50,abc");
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+    expect(stderr.trim()).toBe(
+      'bench:scale: --sizes: "abc" is not a number of accounts (a whole number of at least 1)',
+    );
+  });
+
+  it("refuses more regions than it has", () => {
+    const { code, stderr } = bench("--sizes", "5", "--regions", "9");
+    expect(code).toBe(1);
+    expect(stderr.trim()).toBe("bench:scale: --regions must be a whole number from 1 to 8");
+  });
+});
