@@ -174,16 +174,23 @@ export function orgCounts(shape: OrgShape): OrgCounts {
  */
 export function expectedRegistrations(c: OrgCounts): Record<string, number> {
   const roles = 3 + c.flowLogRoles + c.senderRoles + c.trails; // firehose, gunzip, destination
+  // Athena (on by default): a table for the logs, one for the organization trail; a query each.
+  const tables = (c.routes + c.accountPolicies > 0 ? 1 : 0) + (c.trails > 0 ? 1 : 0);
   return {
     "pulumi:providers:aws": c.placements,
-    // Recipient: the archive bucket and its settings, the stream, Firehose, the gunzip Lambda.
-    "aws:s3/bucket:Bucket": 1,
-    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 1,
-    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 1,
-    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 1,
-    "aws:s3/bucketVersioning:BucketVersioning": 1,
-    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": 1,
-    "aws:s3/bucketPolicy:BucketPolicy": 1,
+    // Recipient: the archive bucket (and Athena's results bucket) with their settings, the
+    // stream, Firehose, the gunzip Lambda.
+    "aws:s3/bucket:Bucket": 2,
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 2,
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 2,
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 2,
+    "aws:s3/bucketVersioning:BucketVersioning": 2,
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": 2,
+    "aws:s3/bucketPolicy:BucketPolicy": 2,
+    "aws:glue/catalogDatabase:CatalogDatabase": 1,
+    "aws:glue/catalogTable:CatalogTable": tables,
+    "aws:athena/workgroup:Workgroup": 1,
+    "aws:athena/namedQuery:NamedQuery": tables,
     "aws:kinesis/stream:Stream": 1,
     "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": 1,
     "aws:lambda/function:Function": 1,
@@ -206,6 +213,7 @@ export function expectedRegistrations(c: OrgCounts): Record<string, number> {
     "central-logging:recipient:ArchiveBucket": 1,
     "central-logging:recipient:ArchiveDelivery": 1,
     "central-logging:recipient:GunzipProcessor": 1,
+    "central-logging:recipient:Athena": 1,
     "central-logging:recipient:RegionalDestination": c.destinations,
     "central-logging:source:SourceAccount": c.sourceAccounts,
     "central-logging:source:Trail": c.trails,
