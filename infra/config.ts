@@ -9,7 +9,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { checkEventPattern, DEFAULT_EVENT_PATTERN, eventPatternJson } from "./eventPattern";
+import { checkEventPattern, DEFAULT_EVENT_PATTERN, eventPatternJson, isCidr } from "./eventPattern";
 import { checkFilterPattern } from "./filterPattern";
 import { arn } from "./names";
 import { archiveBucketPolicy, BUCKET_POLICY_MAX_BYTES, destinationAccessPolicy } from "./policies";
@@ -246,24 +246,27 @@ const LifecycleSchema = z.strictObject({
 
 const cidr = z
   .string()
-  .refine((v) => isCidrBlock(v), { error: "is not an IP range in CIDR notation (203.0.113.0/24)" });
+  .refine((v) => isCidr(v), { error: "is not an IP range in CIDR notation (203.0.113.0/24)" });
 
 /**
  * The OpenSearch domain (`recipient.search`), fed by one forwarder Lambda from the stream. Small
  * defaults: one t3.small node, 10 GiB; people reach Dashboards from `allowedCidrs` (as the `admin`
  * user) or sign their requests as one of `allowedPrincipals`.
  */
+const SEARCH_DOMAIN_NAME = /^[a-z][a-z0-9-]{2,27}$/;
+const OPENSEARCH_VERSION = /^OpenSearch_(\d+)\.(\d+)$/;
+
 const SearchSchema = z.strictObject({
   /** 3-28 of a-z 0-9 -; default the name prefix when it fits. */
   domainName: z
     .string()
-    .regex(/^[a-z][a-z0-9-]{2,27}$/, {
+    .regex(SEARCH_DOMAIN_NAME, {
       error: "is not an OpenSearch domain name (3-28 of a-z 0-9 -, starting with a letter)",
     })
     .optional(),
   engineVersion: z
     .string()
-    .regex(/^OpenSearch_(\d+)\.(\d+)$/, { error: "is not an OpenSearch engine version (OpenSearch_2.19)" })
+    .regex(OPENSEARCH_VERSION, { error: "is not an OpenSearch engine version (OpenSearch_2.19)" })
     .refine((v) => atLeast(v, 2, 7), {
       error: "is older than OpenSearch_2.7 (the index template needs flat_object)",
     })
@@ -959,7 +962,7 @@ function checkRecipient(
       isRecord(raw.recipient) &&
       isRecord(raw.recipient.search) &&
       raw.recipient.search.domainName !== undefined;
-    if (!explicitDomain && !/^[a-z][a-z0-9-]{2,27}$/.test(search.domainName))
+    if (!explicitDomain && !SEARCH_DOMAIN_NAME.test(search.domainName))
       errors.push(
         `recipient.search.domainName: the default '${search.domainName}' (the name prefix) is not an OpenSearch domain name (3-28 of a-z 0-9 -); set recipient.search.domainName`,
       );
@@ -1080,16 +1083,9 @@ function stackPrefix(raw: RawConfig, stack: string): string {
   return typeof raw.namePrefix === "string" ? raw.namePrefix : defaultPrefix(stack);
 }
 
-function isCidrBlock(text: string): boolean {
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text);
-  if (v4) return v4.slice(1, 5).every((o) => Number(o) <= 255) && Number(v4[5]) <= 32;
-  const v6 = /^([0-9a-fA-F:]+)\/(\d{1,3})$/.exec(text);
-  return v6 !== null && (v6[1] ?? "").includes(":") && Number(v6[2]) <= 128;
-}
-
 /** `OpenSearch_<major>.<minor>` at least the given version. */
 function atLeast(version: string, major: number, minor: number): boolean {
-  const [, a, b] = /^OpenSearch_(\d+)\.(\d+)$/.exec(version) ?? [];
+  const [, a, b] = OPENSEARCH_VERSION.exec(version) ?? [];
   return Number(a) > major || (Number(a) === major && Number(b) >= minor);
 }
 

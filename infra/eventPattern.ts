@@ -148,11 +148,12 @@ function isSingle(value: unknown, key: string, type: "string"): boolean {
   return isObject(value) && Object.keys(value).length === 1 && typeof value[key] === type;
 }
 
-function isCidr(text: string): boolean {
+/** An IPv4 or IPv6 range in CIDR notation (also `recipient.search.allowedCidrs`). */
+export function isCidr(text: string): boolean {
   const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text);
   if (v4) return v4.slice(1, 5).every((o) => Number(o) <= 255) && Number(v4[5]) <= 32;
   const v6 = /^([0-9a-fA-F:]+)\/(\d{1,3})$/.exec(text);
-  return v6 !== null && v6[1]!.includes(":") && Number(v6[2]) <= 128;
+  return v6 !== null && (v6[1] ?? "").includes(":") && Number(v6[2]) <= 128;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
