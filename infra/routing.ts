@@ -9,7 +9,14 @@
 
 import { type NamedQueryDefinition, namedQueries } from "./athena/queries";
 import { athenaTables, type TableDefinition } from "./athena/tables";
-import type { AlarmNotifications, AlarmSettings, FlowLog, Settings, Transport } from "./config";
+import type {
+  AlarmNotifications,
+  AlarmSettings,
+  FlowLog,
+  Settings,
+  SourceSettings,
+  Transport,
+} from "./config";
 import { arn } from "./names";
 
 export interface RecipientPlan {
@@ -350,12 +357,12 @@ function planEventsArchive(settings: Settings): EventsArchivePlan {
 function planEventSenders(
   settings: Settings,
   recipient: RecipientPlan,
-  accountId: string,
+  source: SourceSettings,
 ): EventSenderPlan[] {
   const { namePrefix: p } = settings;
-  const source = settings.sources.find((s) => s.accountId === accountId);
+  const { accountId } = source;
   const events = recipient.events;
-  if (!source || !events) return [];
+  if (!events) return [];
   const regions = [...new Set(source.events.map((e) => e.region))].sort();
   return regions.map((region) => {
     const direct = accountId === recipient.accountId && region === recipient.homeRegion;
@@ -532,7 +539,7 @@ export function planRouting(settings: Settings): RoutingPlan {
       flowLogs,
       ...(cloudTrail ? { cloudTrail } : {}),
       ...(alarms ? { alarms } : {}),
-      eventSenders: planEventSenders(settings, recipient, source.accountId),
+      eventSenders: planEventSenders(settings, recipient, source),
     };
   });
 
