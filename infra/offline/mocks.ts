@@ -108,13 +108,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         ...inputs,
         ...(typeof inputs.name === "string" || !("name" in inputs) ? { name: physical } : {}),
         arn: arnFor(args.type, physical, provider),
-        ...(args.type === "aws:s3/bucket:Bucket" ? { bucket: physical } : {}),
         ...typeSpecificState(args.type, physical, provider),
-        ...(args.type === "aws:sqs/queue:Queue"
-          ? {
-              url: `https://sqs.${provider?.region ?? "us-east-1"}.amazonaws.com/${provider?.accountId ?? "000000000000"}/${physical}`,
-            }
-          : {}),
       },
     };
   }
@@ -125,14 +119,19 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
   }
 }
 
-/** Outputs a real provider computes that the program reads (endpoints, versions, random values). */
+/** Outputs a real provider computes that the program reads (names, endpoints, versions, random values). */
 function typeSpecificState(
   type: string,
   physical: string,
   provider: ProviderRecord | undefined,
 ): Record<string, unknown> {
   const region = provider?.region ?? "us-east-1";
+  const account = provider?.accountId ?? "000000000000";
   switch (type) {
+    case "aws:s3/bucket:Bucket":
+      return { bucket: physical };
+    case "aws:sqs/queue:Queue":
+      return { url: `https://sqs.${region}.amazonaws.com/${account}/${physical}` };
     case "aws:opensearch/domain:Domain":
       return {
         endpoint: `search-${physical}-mock.${region}.es.amazonaws.com`,
