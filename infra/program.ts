@@ -112,7 +112,7 @@ function recipientPart(settings: Settings, plan: RoutingPlan) {
     transport: r.transport,
     targetArn: r.targetArn,
     firehoseArn: recipient.delivery.firehose.arn,
-    routes: plan.sources.flatMap((s) => s.routes.map((route) => `${route.key} -> ${route.destinationArn}`)),
+    routes: routeLines(plan),
     ...(recipient.athena
       ? { athenaDatabase: recipient.athena.database.name, athenaWorkgroup: recipient.athena.workgroup.name }
       : {}),
@@ -188,6 +188,11 @@ async function sourcesPart(settings: Settings, plan: RoutingPlan): Promise<Recor
   return {
     recipientStack,
     accounts: plan.sources.map((s) => s.accountId),
-    routes: plan.sources.flatMap((s) => s.routes.map((route) => `${route.key} -> ${route.destinationArn}`)),
+    routes: routeLines(plan),
   };
+}
+
+/** The `routes` output: `<account>/<region>/<logGroup>:<filterName> -> <destination ARN>`. */
+function routeLines(plan: RoutingPlan): string[] {
+  return plan.sources.flatMap((s) => s.routes.map((route) => `${route.key} -> ${route.destinationArn}`));
 }
