@@ -1,8 +1,8 @@
-import * as aws from "@pulumi/aws";
+import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { functionArchive } from "../functions/bundle";
 import { arn } from "../names";
-import { lambdaTrustPolicy, processorPermissions } from "../policies";
+import { processorPermissions } from "../policies";
+import { bundledLambda, lambdaRole } from "./pieces";
 
 export interface GunzipProcessorArgs {
   accountId: string;
@@ -30,45 +30,27 @@ export class GunzipProcessor extends pulumi.ComponentResource {
     super("central-logging:recipient:GunzipProcessor", name, {}, opts);
     const o = { parent: this, provider: args.provider };
 
-    const logGroup = new aws.cloudwatch.LogGroup(
-      `${name}-logs`,
-      { name: args.logGroupName, retentionInDays: args.logRetentionDays ?? 30 },
-      o,
-    );
-    const role = new aws.iam.Role(
-      `${name}-role`,
-      { name: args.roleName, assumeRolePolicy: JSON.stringify(lambdaTrustPolicy(args.accountId)) },
-      o,
-    );
-    const rolePolicy = new aws.iam.RolePolicy(
-      `${name}-role-policy`,
+    const role = lambdaRole(name, args.roleName, args.accountId, o);
+    this.function = bundledLambda(
+      name,
       {
-        role: role.name,
+        functionName: args.functionName,
+        role,
         policy: JSON.stringify(
           processorPermissions({
             logGroupArn: arn.logGroup(args.region, args.accountId, args.logGroupName),
             streamArn: args.streamArn,
           }),
         ),
-      },
-      o,
-    );
-    this.function = new aws.lambda.Function(
-      name,
-      {
-        name: args.functionName,
-        role: role.arn,
-        runtime: "nodejs22.x",
-        architectures: ["arm64"],
-        handler: "index.handler",
-        code: functionArchive("cwlToFirehose/index.ts"),
+        logGroupName: args.logGroupName,
+        logRetentionDays: args.logRetentionDays ?? 30,
+        handler: "cwlToFirehose/index.ts",
         memorySize: 512,
         // Firehose waits at most 5 minutes for a transformation.
         timeout: 120,
-        loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
       },
-      { ...o, dependsOn: [rolePolicy, logGroup] },
-    );
+      o,
+    ).fn;
     this.functionArn = this.function.arn;
     this.registerOutputs({ functionArn: this.functionArn });
   }

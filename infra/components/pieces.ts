@@ -5,7 +5,8 @@
  */
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import { eventsDeadLetterQueuePolicy } from "../policies";
+import { functionArchive } from "../functions/bundle";
+import { eventsDeadLetterQueuePolicy, lambdaTrustPolicy } from "../policies";
 
 /** Parent and provider of the calling component. */
 export interface Placement {
@@ -108,3 +109,64 @@ export const PARTITIONED_GZIP_OBJECTS = {
   customTimeZone: "UTC",
   dynamicPartitioningConfiguration: { enabled: true, retryDuration: 300 },
 } as const;
+
+/** A Lambda's role: only Lambda acting for this account may assume it. */
+export function lambdaRole(name: string, roleName: string, accountId: string, o: Placement): aws.iam.Role {
+  return new aws.iam.Role(
+    `${name}-role`,
+    { name: roleName, assumeRolePolicy: JSON.stringify(lambdaTrustPolicy(accountId)) },
+    o,
+  );
+}
+
+export interface BundledLambdaArgs {
+  functionName: string;
+  role: aws.iam.Role;
+  /** The role's inline policy (JSON). */
+  policy: pulumi.Input<string>;
+  logGroupName: string;
+  logRetentionDays: number;
+  /** Handler path under `infra/functions/`, bundled by esbuild at deploy time. */
+  handler: string;
+  memorySize: number;
+  timeout: number;
+  environment?: Record<string, pulumi.Input<string>>;
+}
+
+/**
+ * A Lambda of this program: Node.js 22 on arm64, the esbuild bundle of its handler, JSON logs in a
+ * log group of its own with retention; created after its role's policy and its log group.
+ */
+export function bundledLambda(
+  name: string,
+  args: BundledLambdaArgs,
+  o: Placement,
+): { fn: aws.lambda.Function; rolePolicy: aws.iam.RolePolicy } {
+  const logGroup = new aws.cloudwatch.LogGroup(
+    `${name}-logs`,
+    { name: args.logGroupName, retentionInDays: args.logRetentionDays },
+    o,
+  );
+  const rolePolicy = new aws.iam.RolePolicy(
+    `${name}-role-policy`,
+    { role: args.role.name, policy: args.policy },
+    o,
+  );
+  const fn = new aws.lambda.Function(
+    name,
+    {
+      name: args.functionName,
+      role: args.role.arn,
+      runtime: "nodejs22.x",
+      architectures: ["arm64"],
+      handler: "index.handler",
+      code: functionArchive(args.handler),
+      memorySize: args.memorySize,
+      timeout: args.timeout,
+      loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+      ...(args.environment ? { environment: { variables: args.environment } } : {}),
+    },
+    { ...o, dependsOn: [rolePolicy, logGroup] },
+  );
+  return { fn, rolePolicy };
+}

@@ -2,16 +2,14 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { SearchSettings } from "../config";
-import { functionArchive } from "../functions/bundle";
 import {
-  lambdaTrustPolicy,
   searchDomainAccessPolicy,
   searchForwarderPermissions,
   searchProvisionerPermissions,
 } from "../policies";
 import type { SearchPlan } from "../routing";
 import { provisioningInput } from "../search/provisioningInput";
-import { deadLetterQueue } from "./pieces";
+import { bundledLambda, deadLetterQueue, lambdaRole } from "./pieces";
 
 export interface SearchDomainArgs {
   plan: SearchPlan;
@@ -84,23 +82,31 @@ export class SearchDomain extends pulumi.ComponentResource {
     this.adminSecretArn = secret.arn;
 
     // Both roles exist before the domain: its policy names them, and the provisioner's is its master.
-    const provisionerRole = this.role(`${name}-provisioner`, plan.provisioner, args);
-    const forwarderRole = this.role(`${name}-forwarder`, plan.forwarder, args);
-    const provisioner = this.lambda(`${name}-provisioner`, plan.provisioner, provisionerRole, args, {
-      handler: "searchProvisioner/index.ts",
-      // Waits for the domain and its security plugin: give it Lambda's whole budget.
-      timeout: 900,
-      memorySize: 512,
-      policy: secret.arn.apply((adminSecretArn) =>
-        JSON.stringify(
-          searchProvisionerPermissions({
-            domainArn: plan.domainArn,
-            adminSecretArn,
-            logGroupArn: plan.provisioner.logGroupArn,
-          }),
+    const provisionerRole = lambdaRole(`${name}-provisioner`, plan.provisioner.roleName, args.accountId, o);
+    const forwarderRole = lambdaRole(`${name}-forwarder`, plan.forwarder.roleName, args.accountId, o);
+    const provisioner = bundledLambda(
+      `${name}-provisioner`,
+      {
+        functionName: plan.provisioner.name,
+        role: provisionerRole,
+        policy: secret.arn.apply((adminSecretArn) =>
+          JSON.stringify(
+            searchProvisionerPermissions({
+              domainArn: plan.domainArn,
+              adminSecretArn,
+              logGroupArn: plan.provisioner.logGroupArn,
+            }),
+          ),
         ),
-      ),
-    });
+        logGroupName: plan.provisioner.logGroup,
+        logRetentionDays: s.logRetentionDays,
+        handler: "searchProvisioner/index.ts",
+        memorySize: 512,
+        // Waits for the domain and its security plugin: give it Lambda's whole budget.
+        timeout: 900,
+      },
+      o,
+    );
 
     this.deadLetterQueue = deadLetterQueue(`${name}-dlq`, plan.deadLetterQueue.name, o);
 
@@ -142,12 +148,12 @@ export class SearchDomain extends pulumi.ComponentResource {
     this.endpoint = this.domain.endpoint;
     this.dashboardsUrl = pulumi.interpolate`https://${this.domain.endpoint}/_dashboards`;
 
-    const forwarder = this.lambda(`${name}-forwarder`, plan.forwarder, forwarderRole, args, {
-      handler: "searchForwarder/index.ts",
-      timeout: s.forwarder.timeoutSeconds,
-      memorySize: s.forwarder.memoryMiB,
-      policy: pulumi.output(
-        JSON.stringify(
+    const forwarder = bundledLambda(
+      `${name}-forwarder`,
+      {
+        functionName: plan.forwarder.name,
+        role: forwarderRole,
+        policy: JSON.stringify(
           searchForwarderPermissions({
             streamArn: args.streamArn,
             domainArn: plan.domainArn,
@@ -155,13 +161,19 @@ export class SearchDomain extends pulumi.ComponentResource {
             logGroupArn: plan.forwarder.logGroupArn,
           }),
         ),
-      ),
-      environment: {
-        OPENSEARCH_ENDPOINT: pulumi.interpolate`https://${this.domain.endpoint}`,
-        INDEX_PREFIX: s.indexPrefix,
-        DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.url,
+        logGroupName: plan.forwarder.logGroup,
+        logRetentionDays: s.logRetentionDays,
+        handler: "searchForwarder/index.ts",
+        memorySize: s.forwarder.memoryMiB,
+        timeout: s.forwarder.timeoutSeconds,
+        environment: {
+          OPENSEARCH_ENDPOINT: pulumi.interpolate`https://${this.domain.endpoint}`,
+          INDEX_PREFIX: s.indexPrefix,
+          DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.url,
+        },
       },
-    });
+      o,
+    );
     this.forwarder = forwarder.fn;
 
     // The template, retention policy, roles and dashboard, applied by the provisioner; a change to
@@ -186,7 +198,7 @@ export class SearchDomain extends pulumi.ComponentResource {
         ),
         triggers: { adminSecretVersion: secretVersion.versionId },
       },
-      { ...o, dependsOn: [this.domain, secretVersion, provisioner.ready] },
+      { ...o, dependsOn: [this.domain, secretVersion, provisioner.rolePolicy] },
     );
 
     new aws.lambda.EventSourceMapping(
@@ -208,7 +220,7 @@ export class SearchDomain extends pulumi.ComponentResource {
       },
       // Lambda checks the role can read the stream; and nothing is indexed before the domain
       // knows the forwarder's role (the provisioner maps it).
-      { ...o, dependsOn: [forwarder.ready, provisioned, ...(args.stream ? [args.stream] : [])] },
+      { ...o, dependsOn: [forwarder.rolePolicy, provisioned, ...(args.stream ? [args.stream] : [])] },
     );
 
     this.registerOutputs({
@@ -216,58 +228,5 @@ export class SearchDomain extends pulumi.ComponentResource {
       dashboardsUrl: this.dashboardsUrl,
       adminSecretArn: this.adminSecretArn,
     });
-  }
-
-  /** A Lambda's role: only Lambda acting for this account may assume it. */
-  private role(name: string, plan: SearchPlan["forwarder"], args: SearchDomainArgs): aws.iam.Role {
-    return new aws.iam.Role(
-      `${name}-role`,
-      { name: plan.roleName, assumeRolePolicy: JSON.stringify(lambdaTrustPolicy(args.accountId)) },
-      { parent: this, provider: args.provider },
-    );
-  }
-
-  /** A Lambda with its role's inline policy and its own log group. */
-  private lambda(
-    name: string,
-    plan: SearchPlan["forwarder"],
-    role: aws.iam.Role,
-    args: SearchDomainArgs,
-    fn: {
-      handler: string;
-      timeout: number;
-      memorySize: number;
-      policy: pulumi.Output<string>;
-      environment?: Record<string, pulumi.Input<string>>;
-    },
-  ) {
-    const o = { parent: this, provider: args.provider };
-    const logGroup = new aws.cloudwatch.LogGroup(
-      `${name}-logs`,
-      { name: plan.logGroup, retentionInDays: args.settings.logRetentionDays },
-      o,
-    );
-    const rolePolicy = new aws.iam.RolePolicy(
-      `${name}-role-policy`,
-      { role: role.name, policy: fn.policy },
-      o,
-    );
-    const created = new aws.lambda.Function(
-      name,
-      {
-        name: plan.name,
-        role: role.arn,
-        runtime: "nodejs22.x",
-        architectures: ["arm64"],
-        handler: "index.handler",
-        code: functionArchive(fn.handler),
-        memorySize: fn.memorySize,
-        timeout: fn.timeout,
-        loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
-        ...(fn.environment ? { environment: { variables: fn.environment } } : {}),
-      },
-      { ...o, dependsOn: [rolePolicy, logGroup] },
-    );
-    return { fn: created, ready: rolePolicy };
   }
 }
