@@ -11,7 +11,7 @@
 import { createHash } from "node:crypto";
 import { gunzipSync } from "node:zlib";
 import type { KinesisStreamEvent } from "aws-lambda";
-import { createHandler, type ForwarderSettings } from "../infra/functions/searchForwarder/index";
+import { createHandler, parseForwarderEnv } from "../infra/functions/searchForwarder/index";
 import {
   cloudTrailEnvelope,
   kinesisData,
@@ -26,19 +26,13 @@ const BATCH = 100;
 const WARMUP = 3;
 const ITERATIONS = 9;
 
-const settings: ForwarderSettings = {
-  endpoint: "https://search-bench.ap-northeast-1.es.amazonaws.com",
-  region: "ap-northeast-1",
-  deadLetterQueueUrl: "https://sqs.ap-northeast-1.amazonaws.com/999999999999/bench-dlq",
-  requestTimeoutMs: 30_000,
-  indexPrefix: "cwl",
-  maxBulkBytes: 5_000_000,
-  maxBulkDocuments: 5_000,
-  maxAttempts: 3,
-  backoff: { baseMs: 200, capMs: 5_000 },
-  deadLetterMaxBytes: 262_144,
-  maxDecompressedBytes: 6_000_000,
-};
+// The forwarder's own defaults, as the deployed Lambda reads them from its environment.
+const settings = parseForwarderEnv({
+  OPENSEARCH_ENDPOINT: "https://search-bench.ap-northeast-1.es.amazonaws.com",
+  AWS_REGION: "ap-northeast-1",
+  DEAD_LETTER_QUEUE_URL: "https://sqs.ap-northeast-1.amazonaws.com/999999999999/bench-dlq",
+  INDEX_PREFIX: "cwl",
+});
 
 function generate(): { batches: KinesisStreamEvent[]; compressedBytes: number; events: number } {
   const random = seededRandom(20190427);
