@@ -9,10 +9,21 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { checkEventPattern, DEFAULT_EVENT_PATTERN, eventPatternJson, isCidr } from "./eventPattern";
+import { checkEventPattern, DEFAULT_EVENT_PATTERN, eventPatternJson } from "./eventPattern";
 import { checkFilterPattern } from "./filterPattern";
+import { isBucketName, NAME_RULES, nameFindings, nameProblem, plannedNames } from "./nameLimits";
 import { arn } from "./names";
-import { archiveBucketPolicy, BUCKET_POLICY_MAX_BYTES, destinationAccessPolicy } from "./policies";
+import {
+  archiveBucketPolicy,
+  BUCKET_POLICY_MAX_BYTES,
+  destinationAccessPolicy,
+  destinationTrustPolicy,
+} from "./policies";
+import {
+  iamPolicyLength,
+  TRUST_POLICY_DEFAULT_MAX_CHARS,
+  TRUST_POLICY_RAISED_MAX_CHARS,
+} from "./policies/document";
 import { isAwsRegion } from "./regions";
 import { planRouting } from "./routing";
 
@@ -118,7 +129,11 @@ const CloudTrailSchema = z.strictObject({
   /** Trail name; default the stack's name prefix. */
   name: z
     .string()
-    .regex(/^[A-Za-z0-9][\w.-]{2,127}$/, { error: "is not a valid trail name (3-128 of A-Z a-z 0-9 . _ -)" })
+    .superRefine((name, ctx) => {
+      // CloudTrail's own rule: also no adjacent . _ -, a letter or digit at the end, no IP address.
+      const problem = nameProblem("cloudTrail", name);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
     .optional(),
   logGroup: logGroupName.default("CloudTrail/DefaultLogGroup"),
   retentionDays: retentionDays.default(7),
@@ -156,20 +171,46 @@ const ComparisonOperator = z.enum(
   },
 );
 
-const AlarmSchema = z.strictObject({
-  name: kebabName,
-  filterPattern: filterPattern.refine((p) => p.trim() !== "", {
-    error: "must not be empty: an alarm on every event is noise",
-  }),
-  threshold: z.number().min(0, { error: "must be at least 0" }).default(1),
-  /** Seconds: 10, 30 or a multiple of 60 (CloudWatch's rule for standard metrics). */
-  periodSeconds: int(10, 86400)
-    .refine((p) => p === 10 || p === 30 || p % 60 === 0, { error: "must be 10, 30 or a multiple of 60" })
-    .default(300),
-  evaluationPeriods: int(1, 1440).default(1),
-  comparisonOperator: ComparisonOperator.default("GreaterThanOrEqualToThreshold"),
-  description: z.string().max(1024).optional(),
-});
+/**
+ * PutMetricAlarm (CloudWatch API reference): `Period` is 10, 20, 30 or any multiple of 60, and
+ * `Period x EvaluationPeriods` may not exceed 86,400 s (one day) when the period is under 3,600 s,
+ * nor 604,800 s (seven days) otherwise.
+ */
+export const ALARM_SHORT_PERIODS: readonly number[] = [10, 20, 30];
+export const ALARM_MAX_WINDOW_SECONDS = 604_800;
+export const ALARM_SHORT_PERIOD_MAX_WINDOW_SECONDS = 86_400;
+export function alarmWindowLimit(periodSeconds: number): number {
+  return periodSeconds < 3_600 ? ALARM_SHORT_PERIOD_MAX_WINDOW_SECONDS : ALARM_MAX_WINDOW_SECONDS;
+}
+
+const AlarmSchema = z
+  .strictObject({
+    name: kebabName,
+    filterPattern: filterPattern.refine((p) => p.trim() !== "", {
+      error: "must not be empty: an alarm on every event is noise",
+    }),
+    threshold: z.number().min(0, { error: "must be at least 0" }).default(1),
+    /** Seconds: 10, 20, 30 or a multiple of 60 (under 60 makes a high-resolution alarm). */
+    periodSeconds: int(10, 86400)
+      .refine((p) => ALARM_SHORT_PERIODS.includes(p) || p % 60 === 0, {
+        error: "must be 10, 20, 30 or a multiple of 60",
+      })
+      .default(300),
+    /** How many periods the alarm looks back; `period x evaluationPeriods` is bounded (see below). */
+    evaluationPeriods: int(1, ALARM_MAX_WINDOW_SECONDS / 10).default(1),
+    comparisonOperator: ComparisonOperator.default("GreaterThanOrEqualToThreshold"),
+    description: z.string().max(1024).optional(),
+  })
+  .superRefine((alarm, ctx) => {
+    const limit = alarmWindowLimit(alarm.periodSeconds);
+    const window = alarm.periodSeconds * alarm.evaluationPeriods;
+    if (window > limit)
+      ctx.addIssue({
+        code: "custom",
+        path: ["evaluationPeriods"],
+        message: `times periodSeconds (${alarm.periodSeconds}) is ${window} s; CloudWatch allows at most ${limit} s (${limit === ALARM_MAX_WINDOW_SECONDS ? "7 days" : "1 day with a period under an hour"})`,
+      });
+  });
 
 const NotificationsSchema = z.strictObject({
   emails: z
@@ -244,14 +285,10 @@ const LifecycleSchema = z.strictObject({
   noncurrentVersionExpireDays: int(1, 36500).default(30),
 });
 
-const cidr = z
-  .string()
-  .refine((v) => isCidr(v), { error: "is not an IP range in CIDR notation (203.0.113.0/24)" });
-
 /**
  * The OpenSearch domain (`recipient.search`), fed by one forwarder Lambda from the stream. Small
- * defaults: one t3.small node, 10 GiB; people reach Dashboards from `allowedCidrs` (as the `admin`
- * user) or sign their requests as one of `allowedPrincipals`.
+ * defaults: one t3.small node, 10 GiB; people log in to Dashboards as the `admin` user (the FGAC
+ * master) or sign their requests as one of `allowedPrincipals`.
  */
 const SEARCH_DOMAIN_NAME = /^[a-z][a-z0-9-]{2,27}$/;
 const OPENSEARCH_VERSION = /^OpenSearch_(\d+)\.(\d+)$/;
@@ -295,7 +332,17 @@ const SearchSchema = z.strictObject({
   retentionDays: int(1, 36500).default(90),
   /** Replicas of each index; default 0 on one node, 1 otherwise. */
   replicas: int(0, 5).optional(),
-  allowedCidrs: z.array(cidr).default([]),
+  /**
+   * Refused: the domain's resource policy can no longer narrow by network (see
+   * `searchDomainAccessPolicy`); fine-grained access control authenticates every request.
+   */
+  allowedCidrs: z
+    .unknown()
+    .refine(() => false, {
+      error:
+        "is no longer accepted: the provisioner (a Lambda with no fixed address) logs in as the domain's master with a password, so the domain policy cannot narrow by network; fine-grained access control authenticates every request and refuses anonymous ones. Remove the key",
+    })
+    .optional(),
   allowedPrincipals: z
     .array(
       z.string().regex(/^arn:aws:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, {
@@ -341,6 +388,14 @@ const RecipientSchema = z.strictObject({
     .string()
     .regex(/^o-[a-z0-9]{10,32}$/, { error: "is not an AWS Organizations id (o- and 10-32 of a-z 0-9)" })
     .optional(),
+  /**
+   * The recipient account's IAM quota "Role trust policy length": 2,048 characters unless raised
+   * (Service Quotas; 4,096 at most). Without organizationId the destination role's trust lists
+   * every sending account per region, and the config is refused before it outgrows this.
+   */
+  trustPolicyMaxChars: int(TRUST_POLICY_DEFAULT_MAX_CHARS, TRUST_POLICY_RAISED_MAX_CHARS).default(
+    TRUST_POLICY_DEFAULT_MAX_CHARS,
+  ),
   /** Globally unique; default `<namePrefix>-archive-<accountId>-<bucketRegion>`. */
   bucketName: z.string().optional(),
   lifecycle: LifecycleSchema.prefault({}),
@@ -560,6 +615,7 @@ export interface RecipientSettings {
   transport: Transport;
   trailKms: boolean;
   organizationId?: string;
+  trustPolicyMaxChars: number;
   bucketName: string;
   lifecycle: {
     infrequentAccessDays: number;
@@ -665,7 +721,7 @@ export function parseSettings(raw: RawConfig, stack: string): ParseResult {
     recipient,
     sources,
   };
-  const limits = checkPolicySizes(settings);
+  const limits = [...checkNames(settings, raw), ...checkPolicySizes(settings)];
   return limits.length > 0 ? { ok: false, errors: limits } : { ok: true, settings };
 }
 
@@ -873,9 +929,12 @@ function resolveSource(
         at("events", i, "region"),
         `is required for a custom pattern: account ${source.accountId} has several regions (${source.regions.join(", ")})`,
       );
-    // EventBridge rule names are at most 64 characters.
-    if (prefix.length + 1 + e.name.length > 64)
-      fail(at("events", i, "name"), `makes the rule name '${prefix}-${e.name}' longer than 64 characters`);
+    const ruleMax = NAME_RULES.eventRule.max;
+    if (prefix.length + 1 + e.name.length > ruleMax)
+      fail(
+        at("events", i, "name"),
+        `makes the rule name '${prefix}-${e.name}' longer than ${ruleMax} characters`,
+      );
     const key = `${r}/${e.name}`;
     const first = ruleNames.get(key);
     if (first !== undefined) {
@@ -1052,6 +1111,22 @@ function checkPolicySizes(settings: Settings): string[] {
         `sources: ${d.senderAccountIds.length} accounts forward in ${d.region}, so its destination access policy would be ${size} bytes; CloudWatch Logs allows ${DESTINATION_POLICY_MAX_BYTES}: set recipient.organizationId to admit the organization instead`,
       );
   }
+  // The destination role's trust: one source ARN per sending account and region without an
+  // organization (organization mode's does not grow).
+  if (!settings.recipient.organizationId && plan.destinations.length > 0) {
+    const trust = destinationTrustPolicy({
+      recipientAccountId: plan.recipient.accountId,
+      destinations: plan.destinations,
+    });
+    const length = iamPolicyLength(trust);
+    const max = settings.recipient.trustPolicyMaxChars;
+    if (length > max) {
+      const pairs = plan.destinations.reduce((n, d) => n + d.senderAccountIds.length, 0);
+      errors.push(
+        `sources: ${pairs} sending account-regions make the destination role's trust policy ${length} characters; IAM allows ${max} (recipient.trustPolicyMaxChars; a quota increase gives at most ${TRUST_POLICY_RAISED_MAX_CHARS}): set recipient.organizationId, whose trust does not grow with the accounts`,
+      );
+    }
+  }
   for (const a of plan.sources.flatMap((s) => s.accountPolicies)) {
     const size = Buffer.byteLength(a.selectionCriteria ?? "", "utf8");
     if (size > SELECTION_CRITERIA_MAX_BYTES)
@@ -1072,6 +1147,26 @@ function checkPolicySizes(settings: Settings): string[] {
   return errors;
 }
 
+/**
+ * Every physical name the plan derives must fit its service's limit (`infra/nameLimits.ts`); a
+ * name that does not is refused on the key that makes it, once per key and name.
+ */
+function checkNames(settings: Settings, raw: RawConfig): string[] {
+  const seen = new Set<string>();
+  const errors: string[] = [];
+  for (const f of nameFindings(plannedNames(settings))) {
+    const where = formatPath(f.key);
+    if (seen.has(`${where}\n${f.name}`)) continue;
+    seen.add(`${where}\n${f.name}`);
+    const isDefault = valueAt(raw, f.key) === undefined;
+    const given = isDefault ? `the default '${f.value}'` : `'${f.value}'`;
+    // A default comes from namePrefix: setting the key itself is the way out.
+    const hint = isDefault && where !== "namePrefix" ? `; set ${where}` : "";
+    errors.push(`${where}: ${given} makes the ${f.what} '${f.name}', which ${f.rule}${hint}`);
+  }
+  return errors;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Names and messages.
 
@@ -1087,17 +1182,6 @@ function stackPrefix(raw: RawConfig, stack: string): string {
 function atLeast(version: string, major: number, minor: number): boolean {
   const [, a, b] = OPENSEARCH_VERSION.exec(version) ?? [];
   return Number(a) > major || (Number(a) === major && Number(b) >= minor);
-}
-
-function isBucketName(name: string): boolean {
-  return (
-    /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name) &&
-    !name.includes("..") &&
-    !/^\d+\.\d+\.\d+\.\d+$/.test(name) &&
-    // Prefixes and suffixes S3 reserves for its own features.
-    !/^(xn--|sthree-|amzn-s3-demo-)/.test(name) &&
-    !/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name)
-  );
 }
 
 /** Zod's own messages become short predicates that read after the value. */

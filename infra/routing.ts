@@ -476,7 +476,8 @@ export function planRouting(settings: Settings): RoutingPlan {
             notifications: source.alarmNotifications,
           }
         : undefined;
-    const senderRoleName = (region: string) => `${settings.namePrefix}-cwl-sender-${region}`;
+    // `-sender-`, not `-cwl-sender-`: with the longest prefix (39) and region (14) it must fit IAM's 64.
+    const senderRoleName = (region: string) => `${settings.namePrefix}-sender-${region}`;
     const accountPolicies: AccountPolicyPlan[] = (source.forwardAll?.regions ?? [])
       .slice()
       .sort()

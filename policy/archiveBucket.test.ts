@@ -36,7 +36,7 @@ const encryption: ResourceInput = {
   name: "archive-encryption",
   props: {
     bucket: NAME,
-    rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
+    rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
   },
 };
 const versioning: ResourceInput = {
@@ -122,6 +122,20 @@ describe("archive-bucket-secure", () => {
     expect(
       await check(...replace(encryption, { bucket: NAME, rules: [{ bucketKeyEnabled: true }] })),
     ).toEqual([at(encryption, `default encryption of bucket ${NAME} is unset, not AES256 or aws:kms`)]);
+  });
+
+  it("refuses a bucket key with SSE-S3, which S3 ignores, and accepts it with SSE-KMS", async () => {
+    const keyed = (sseAlgorithm: string) => ({
+      bucket: NAME,
+      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm }, bucketKeyEnabled: true }],
+    });
+    expect(await check(...replace(encryption, keyed("AES256")))).toEqual([
+      at(
+        encryption,
+        `bucket ${NAME} sets bucketKeyEnabled with AES256: a bucket key applies only to SSE-KMS`,
+      ),
+    ]);
+    expect(await check(...replace(encryption, keyed("aws:kms")))).toEqual([]);
   });
 
   it("passes SSE-KMS", async () => {

@@ -67,10 +67,20 @@ function judgeEncryption(props: Record<string, unknown>, bucket: string): Verdic
   );
   if (algorithms.includes(UNKNOWN)) return "unknown";
   const weak = algorithms.findIndex((a) => typeof a !== "string" || !SSE_ALGORITHMS.has(a));
-  return weak < 0
+  if (weak >= 0)
+    return {
+      problem: `default encryption of bucket ${bucket} is ${describe(algorithms[weak])}, not AES256 or aws:kms`,
+    };
+  // S3 applies a bucket key only to SSE-KMS (PutBucketEncryption, BucketKeyEnabled); elsewhere
+  // the setting is ignored, and a setting that does nothing misleads whoever reads the plan.
+  const keyed = rules.findIndex(
+    (rule: unknown, i) =>
+      get(rule, "bucketKeyEnabled") === true && !String(algorithms[i]).startsWith("aws:kms"),
+  );
+  return keyed < 0
     ? "ok"
     : {
-        problem: `default encryption of bucket ${bucket} is ${describe(algorithms[weak])}, not AES256 or aws:kms`,
+        problem: `bucket ${bucket} sets bucketKeyEnabled with ${describe(algorithms[keyed])}: a bucket key applies only to SSE-KMS`,
       };
 }
 

@@ -4,6 +4,7 @@
  * pack (it imports the program); `npm run policy:check` and the program tests use it.
  */
 import type { PolicyProviderResource } from "@pulumi/policy";
+import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import type { RecordingMocks, ResourceRecord } from "../infra/offline/mocks";
 import { AWS_PROVIDER_TYPE } from "./providers";
 import { awsProvider, type ResourceInput, urnOf } from "./validation";
@@ -22,6 +23,18 @@ function providerOf(record: ResourceRecord, stack: string): PolicyProviderResour
   return { type, name, urn, props: {} };
 }
 
+/**
+ * The engine hands a pack secret values in plain form (@pulumi/policy unpacks them when it
+ * deserializes props); the mocks record them wrapped in the secret signature.
+ */
+function unwrapSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
+  if (typeof value !== "object" || value === null) return value;
+  const record = value as Record<string, unknown>;
+  if (record[specialSigKey] === specialSecretSig) return unwrapSecrets(record.value);
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapSecrets(v)]));
+}
+
 /** Providers first (the engine registers them before their resources), then everything else. */
 export function policyInputs(mocks: RecordingMocks, stack: string): ResourceInput[] {
   const providers = [...mocks.providers.values()].map((p) => ({
@@ -31,7 +44,8 @@ export function policyInputs(mocks: RecordingMocks, stack: string): ResourceInpu
   }));
   const resources = mocks.resources.map((r) => {
     const provider = providerOf(r, stack);
-    return { type: r.type, name: r.name, props: r.inputs, ...(provider ? { provider } : {}) };
+    const props = unwrapSecrets(r.inputs) as Record<string, unknown>;
+    return { type: r.type, name: r.name, props, ...(provider ? { provider } : {}) };
   });
   return [...providers, ...resources];
 }

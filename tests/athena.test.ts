@@ -288,7 +288,7 @@ describe("the workgroup", () => {
       restrictPublicBuckets: true,
     });
     expect(input(p.one(T.encryption, "recipient-athena-results-encryption"), "rules")).toEqual([
-      { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true },
+      { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
     ]);
     const [rule] = input<Record<string, unknown>[]>(
       p.one(T.lifecycle, "recipient-athena-results-lifecycle"),

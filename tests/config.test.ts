@@ -100,6 +100,7 @@ describe("happy paths", () => {
     expect(settings.namePrefix).toBe("central-logging-dev");
     expect(settings.recipient).toEqual({
       trailKms: false,
+      trustPolicyMaxChars: 2048,
       accountId: "999999999999",
       roleArn: "arn:aws:iam::999999999999:role/CentralLoggingDeployer",
       region: "ap-northeast-1",
@@ -155,6 +156,7 @@ describe("happy paths", () => {
     expect(settings.namePrefix).toBe("central-logging-prod");
     expect(settings.recipient).toEqual({
       trailKms: false,
+      trustPolicyMaxChars: 2048,
       accountId: "999999999999",
       region: "ap-northeast-1",
       bucketRegion: "ap-northeast-1",
@@ -1266,9 +1268,34 @@ describe("trails and alarms", () => {
         }),
       ),
     ).toEqual([
-      "sources[0].alarms[1].periodSeconds: 45 must be 10, 30 or a multiple of 60",
+      "sources[0].alarms[1].periodSeconds: 45 must be 10, 20, 30 or a multiple of 60",
       "sources[0].alarms[2].name: 'Bad Name' must be 1-63 lowercase letters, digits and hyphens",
       "sources[0].alarms[2].filterPattern: '' must not be empty: an alarm on every event is noise",
+    ]);
+  });
+
+  // PutMetricAlarm: Period 10, 20, 30 or a multiple of 60; Period x EvaluationPeriods at most one
+  // day under an hour's period, seven days otherwise.
+  it("accepts the periods and windows CloudWatch accepts and refuses the others", () => {
+    const alarm = (periodSeconds: number, evaluationPeriods: number) =>
+      withTrail({
+        alarms: [{ name: "a", filterPattern: "x", periodSeconds, evaluationPeriods }],
+        alarmNotifications: { emails: ["a@example.com"] },
+      });
+    const accepted = (p: number, n: number) =>
+      parseSettings({ recipient: RECIPIENT, sources: [alarm(p, n)] }, "dev").ok;
+    expect(accepted(20, 1)).toBe(true);
+    expect(accepted(300, 288)).toBe(true);
+    expect(accepted(3600, 168)).toBe(true);
+    expect(accepted(86400, 7)).toBe(true);
+    expect(sourceErrors(alarm(300, 1440))).toEqual([
+      "sources[0].alarms[0].evaluationPeriods: 1440 times periodSeconds (300) is 432000 s; CloudWatch allows at most 86400 s (1 day with a period under an hour)",
+    ]);
+    expect(sourceErrors(alarm(3600, 169))).toEqual([
+      "sources[0].alarms[0].evaluationPeriods: 169 times periodSeconds (3600) is 608400 s; CloudWatch allows at most 604800 s (7 days)",
+    ]);
+    expect(sourceErrors(alarm(15, 1))).toEqual([
+      "sources[0].alarms[0].periodSeconds: 15 must be 10, 20, 30 or a multiple of 60",
     ]);
   });
 
@@ -1306,10 +1333,49 @@ describe("policies that grow with every account stay within AWS's size limits", 
     const many = Array.from({ length: 330 }, (_, i) =>
       source({ accountId: account(i), subscriptions: [{ logGroup: "app" }] }),
     );
+    // Long before that, the destination role's trust outgrows IAM's quota (next test).
     expect(errors({ recipient: RECIPIENT, sources: many })).toEqual([
       "sources: 330 accounts forward in us-east-1, so its destination access policy would be 5187 bytes; CloudWatch Logs allows 5120: set recipient.organizationId to admit the organization instead",
+      "sources: 330 sending account-regions make the destination role's trust policy 13455 characters; IAM allows 2048 (recipient.trustPolicyMaxChars; a quota increase gives at most 4096): set recipient.organizationId, whose trust does not grow with the accounts",
     ]);
-    expect(() => ok({ recipient: RECIPIENT, sources: many.slice(0, 325) })).not.toThrow();
+    expect(
+      errors({ recipient: RECIPIENT, sources: many.slice(0, 325) }).filter((e) =>
+        e.includes("access policy"),
+      ),
+    ).toEqual([]);
+  });
+
+  // IAM counts a trust policy's characters without white space, 2,048 unless the quota is raised
+  // (4,096 at most). Each sending account adds `"arn:aws:logs:<region>:<account>:*",` to its region.
+  it("refuses senders whose destination-role trust would pass IAM's trust-policy quota", () => {
+    const senders = (n: number, regions = ["us-east-1"]) =>
+      Array.from({ length: n }, (_, i) =>
+        source({
+          accountId: account(i),
+          regions,
+          subscriptions: regions.map((region) => ({ logGroup: "app", region })),
+        }),
+      );
+    const fits = (n: number, recipient: Record<string, unknown> = RECIPIENT) =>
+      parseSettings({ recipient, sources: senders(n) }, "dev").ok;
+    // The largest count that fits, by the program's own measure: about the 46 the issue estimated.
+    const largest = Array.from({ length: 120 }, (_, i) => i + 1)
+      .filter((n) => fits(n))
+      .pop();
+    expect(largest).toBe(44);
+    expect(errors({ recipient: RECIPIENT, sources: senders(50) })).toEqual([
+      "sources: 50 sending account-regions make the destination role's trust policy 2255 characters; IAM allows 2048 (recipient.trustPolicyMaxChars; a quota increase gives at most 4096): set recipient.organizationId, whose trust does not grow with the accounts",
+    ]);
+    // Every region's senders count: 25 accounts in two regions are 50 entries too.
+    expect(errors({ recipient: RECIPIENT, sources: senders(25, ["us-east-1", "eu-west-1"]) })[0]).toMatch(
+      /^sources: 50 sending account-regions make the destination role's trust policy \d+ characters; IAM allows 2048/,
+    );
+    // A raised quota, or organization mode (whose trust names no account), admits more.
+    expect(fits(50, { ...RECIPIENT, trustPolicyMaxChars: 4096 })).toBe(true);
+    expect(fits(120, { ...RECIPIENT, organizationId: "o-a1b2c3d4e5" })).toBe(true);
+    expect(recipientErrors({ trustPolicyMaxChars: 8192 })).toEqual([
+      "recipient.trustPolicyMaxChars: 8192 must be at most 4096",
+    ]);
   });
 
   it("refuses trails that would make the archive bucket policy pass 20,480 bytes", () => {

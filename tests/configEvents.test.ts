@@ -194,7 +194,6 @@ describe("recipient.search", () => {
       indexPrefix: "cwl",
       retentionDays: 90,
       replicas: 0,
-      allowedCidrs: [],
       allowedPrincipals: [],
       forwarder: {
         batchSize: 500,
@@ -241,9 +240,10 @@ describe("recipient.search", () => {
     ],
     [{ volumeSizeGiB: 5 }, "recipient.search.volumeSizeGiB: 5 must be at least 10"],
     [{ indexPrefix: "CWL" }, "recipient.search.indexPrefix: 'CWL' is not an index prefix"],
+    // The domain policy can no longer narrow by network (infra/policies/search.ts): refused, said why.
     [
-      { allowedCidrs: ["0.0.0.0"] },
-      "recipient.search.allowedCidrs[0]: '0.0.0.0' is not an IP range in CIDR notation",
+      { allowedCidrs: ["203.0.113.0/24"] },
+      `recipient.search.allowedCidrs: ["203.0.113.0/24"] is no longer accepted: the provisioner (a Lambda with no fixed address) logs in as the domain's master with a password`,
     ],
     [
       { allowedPrincipals: ["arn:aws:iam::123:user/x"] },

@@ -60,7 +60,7 @@ describe("recipient 111111111111: bucket in us-west-2", () => {
       status: "Enabled",
     });
     expect(input(p.one(T.encryption, "recipient-archive-encryption"), "rules")).toEqual([
-      { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true },
+      { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
     ]);
     expect(p.one(T.publicAccess, "recipient-archive-public-access").inputs).toMatchObject({
       blockPublicAcls: true,

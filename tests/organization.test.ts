@@ -68,6 +68,8 @@ describe("recipient in organization mode", () => {
     }
   });
 
+  // aws:SourceOrgID is not documented as present when CloudWatch Logs assumes a destination role:
+  // IfExists, so that its absence cannot stop every delivery (infra/policies/destination.ts).
   it("trusts CloudWatch Logs of each destination region for any account of the organization", () => {
     const trust = policyOf(p.one(T.role, "recipient-destination-role"), "assumeRolePolicy");
     expect(trust.Statement.map((s) => [s.Principal, s.Condition])).toEqual([
@@ -75,14 +77,14 @@ describe("recipient in organization mode", () => {
         { Service: "logs.ap-northeast-1.amazonaws.com" },
         {
           StringLike: { "aws:SourceArn": "arn:aws:logs:ap-northeast-1:*:*" },
-          StringEquals: { "aws:SourceOrgID": ORG },
+          StringEqualsIfExists: { "aws:SourceOrgID": ORG },
         },
       ],
       [
         { Service: "logs.us-east-2.amazonaws.com" },
         {
           StringLike: { "aws:SourceArn": "arn:aws:logs:us-east-2:*:*" },
-          StringEquals: { "aws:SourceOrgID": ORG },
+          StringEqualsIfExists: { "aws:SourceOrgID": ORG },
         },
       ],
     ]);
@@ -114,7 +116,7 @@ describe("senders in organization mode", () => {
   it("gives each sender a role of its own, trusted by CloudWatch Logs of its region for it only", () => {
     const role = p.one(T.role, `source-${A}-ap-northeast-1-sender-role`);
     expect(p.where(role)).toBe(`${A}/ap-northeast-1`);
-    expect(input(role, "name")).toBe("central-logging-org-cwl-sender-ap-northeast-1");
+    expect(input(role, "name")).toBe("central-logging-org-sender-ap-northeast-1");
     expect(policyOf(role, "assumeRolePolicy").Statement).toEqual([
       {
         Effect: "Allow",
@@ -141,7 +143,7 @@ describe("senders in organization mode", () => {
       const filter = p.ofType(T.filter).find((f) => f.provider?.accountId === account);
       expect(filter && p.where(filter)).toBe(`${account}/${region}`);
       expect(filter?.inputs.roleArn).toBe(
-        `arn:aws:iam::${account}:role/central-logging-org-cwl-sender-${region}`,
+        `arn:aws:iam::${account}:role/central-logging-org-sender-${region}`,
       );
       expect(filter?.dependsOn).toContain(
         `aws:iam/rolePolicy:RolePolicy::source-${account}-${region}-sender-role-policy`,

@@ -881,7 +881,7 @@ describe("account-wide forwarding in organization mode", () => {
         DestinationArn: "arn:aws:logs:us-east-2:999999999999:destination:central-logging-org",
         FilterPattern: "",
         Distribution: "Random",
-        RoleArn: "arn:aws:iam::111111111111:role/central-logging-org-cwl-sender-us-east-2",
+        RoleArn: "arn:aws:iam::111111111111:role/central-logging-org-sender-us-east-2",
       },
     ]);
   });
@@ -890,8 +890,8 @@ describe("account-wide forwarding in organization mode", () => {
     expect(source.senderRoles).toEqual([
       {
         region: "us-east-2",
-        name: "central-logging-org-cwl-sender-us-east-2",
-        arn: "arn:aws:iam::111111111111:role/central-logging-org-cwl-sender-us-east-2",
+        name: "central-logging-org-sender-us-east-2",
+        arn: "arn:aws:iam::111111111111:role/central-logging-org-sender-us-east-2",
         logGroupArns: ["arn:aws:logs:us-east-2:111111111111:log-group:*"],
       },
     ]);

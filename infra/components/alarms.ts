@@ -1,7 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { CIS_CONTROLS, CIS_METRIC_NAMESPACE } from "../cis";
-import type { AlarmSettings } from "../config";
+import { alarmName, alarmSpecs } from "../alarmSpecs";
 import type { AlarmsPlan } from "../routing";
 
 export interface AlarmsArgs {
@@ -14,40 +13,8 @@ export interface AlarmsArgs {
   provider: aws.Provider;
 }
 
-/** Namespace of the custom (non-CIS) alarm metrics. */
-export const CUSTOM_METRIC_NAMESPACE = "CentralLogging";
-
-interface AlarmSpec extends AlarmSettings {
-  key: string;
-  metricName: string;
-  namespace: string;
-}
-
-/** The custom alarms and, with `cis`, the CIS benchmark set, as plain data. */
-export function alarmSpecs(plan: AlarmsPlan): AlarmSpec[] {
-  const custom = plan.custom.map((a) => ({
-    ...a,
-    key: a.name,
-    metricName: a.name,
-    namespace: CUSTOM_METRIC_NAMESPACE,
-  }));
-  const cis = plan.cis
-    ? CIS_CONTROLS.map((c) => ({
-        key: `cis-${c.name}`,
-        name: `cis-${c.name}`,
-        // The benchmark's exact text: Security Hub fails the control on any other.
-        filterPattern: c.filterPattern,
-        threshold: 1,
-        periodSeconds: 300,
-        evaluationPeriods: 1,
-        comparisonOperator: "GreaterThanOrEqualToThreshold" as const,
-        description: `CIS ${c.id}${c.securityHub ? ` / Security Hub ${c.securityHub}` : ""}: ${c.title}`,
-        metricName: c.metricName,
-        namespace: CIS_METRIC_NAMESPACE,
-      }))
-    : [];
-  return [...custom, ...cis];
-}
+// Plain data (names included) lives in ../alarmSpecs, where the name check reads it too.
+export { alarmSpecs, CUSTOM_METRIC_NAMESPACE } from "../alarmSpecs";
 
 /** Metric filters on the trail's log group, an alarm on each, and the topic that tells people. */
 export class Alarms extends pulumi.ComponentResource {
@@ -90,7 +57,7 @@ export class Alarms extends pulumi.ComponentResource {
         new aws.cloudwatch.MetricAlarm(
           `${name}-${spec.key}`,
           {
-            name: `${args.namePrefix}-${spec.name}`,
+            name: alarmName(args.namePrefix, spec),
             ...(spec.description ? { alarmDescription: spec.description } : {}),
             namespace: spec.namespace,
             metricName: spec.metricName,

@@ -75,7 +75,8 @@ export function hardenBucket(
     `${name}-encryption`,
     {
       bucket,
-      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
+      // SSE-S3: a bucket key applies only to SSE-KMS, so none is set (S3 would ignore it).
+      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
     },
     o,
   );

@@ -40,9 +40,11 @@ export const SEARCH_TLS_POLICY = "Policy-Min-TLS-1-2-PFS-2023-10";
  * provisioning Lambda, invoked at deploy time, that applies the index template, the retention
  * policy, the security roles and the dashboard (again whenever any of them changes).
  *
- * The FGAC master is the provisioner's IAM role: with a resource policy closed to all but IAM
- * principals and chosen networks, only a signed request can bootstrap the domain. People log in
- * to Dashboards as `admin`, whose random password is a Pulumi secret kept in Secrets Manager.
+ * The FGAC master is the internal user `admin` (CreateDomain takes a master user name and password
+ * with the internal user database on, and no master ARN): people log in to Dashboards as `admin`,
+ * and the provisioner logs in as `admin` too, with the random password kept as a Pulumi secret and
+ * in Secrets Manager. Anonymous requests are refused by FGAC; see `searchDomainAccessPolicy` for
+ * why the resource policy itself does not narrow who may ask.
  */
 export class SearchDomain extends pulumi.ComponentResource {
   readonly domain: aws.opensearch.Domain;
@@ -81,7 +83,6 @@ export class SearchDomain extends pulumi.ComponentResource {
     );
     this.adminSecretArn = secret.arn;
 
-    // Both roles exist before the domain: its policy names them, and the provisioner's is its master.
     const provisionerRole = lambdaRole(`${name}-provisioner`, plan.provisioner.roleName, args.accountId, o);
     const forwarderRole = lambdaRole(`${name}-forwarder`, plan.forwarder.roleName, args.accountId, o);
     const provisioner = bundledLambda(
@@ -92,7 +93,6 @@ export class SearchDomain extends pulumi.ComponentResource {
         policy: secret.arn.apply((adminSecretArn) =>
           JSON.stringify(
             searchProvisionerPermissions({
-              domainArn: plan.domainArn,
               adminSecretArn,
               logGroupArn: plan.provisioner.logGroupArn,
             }),
@@ -128,22 +128,15 @@ export class SearchDomain extends pulumi.ComponentResource {
         domainEndpointOptions: { enforceHttps: true, tlsSecurityPolicy: SEARCH_TLS_POLICY },
         advancedSecurityOptions: {
           enabled: true,
+          // Said explicitly: a request without a password or a mapped IAM signature gets a 401.
+          anonymousAuthEnabled: false,
           internalUserDatabaseEnabled: true,
-          masterUserOptions: { masterUserArn: plan.provisioner.roleArn },
+          masterUserOptions: { masterUserName: ADMIN_USER, masterUserPassword: this.adminPassword },
         },
-        accessPolicies: JSON.stringify(
-          searchDomainAccessPolicy({
-            domainArn: plan.domainArn,
-            forwarderRoleArn: plan.forwarder.roleArn,
-            provisionerRoleArn: plan.provisioner.roleArn,
-            principals: s.allowedPrincipals,
-            cidrs: s.allowedCidrs,
-          }),
-        ),
+        accessPolicies: JSON.stringify(searchDomainAccessPolicy({ domainArn: plan.domainArn })),
         softwareUpdateOptions: { autoSoftwareUpdateEnabled: true },
       },
-      // OpenSearch refuses a policy or a master naming a role that does not exist yet.
-      { ...o, dependsOn: [provisionerRole, forwarderRole] },
+      o,
     );
     this.endpoint = this.domain.endpoint;
     this.dashboardsUrl = pulumi.interpolate`https://${this.domain.endpoint}/_dashboards`;

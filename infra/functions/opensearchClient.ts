@@ -1,9 +1,10 @@
 /**
- * The official OpenSearch client, every request SigV4-signed for service `es` with the Lambda's
- * role (FGAC maps the role ARN to its backend role). Shared by the forwarder and the provisioner.
+ * The official OpenSearch client. The forwarder signs every request with SigV4 for service `es`
+ * with its Lambda role (FGAC maps the role ARN to its backend role); the provisioner logs in as the
+ * domain's internal master user with HTTP basic auth instead (a request carries one or the other).
  */
 import { defaultProvider } from "@aws-sdk/credential-provider-node";
-import { Client, type Connection, errors } from "@opensearch-project/opensearch";
+import { Client, Connection, errors } from "@opensearch-project/opensearch";
 import { AwsSigv4Signer } from "@opensearch-project/opensearch/aws-v3";
 
 export type CredentialProvider = ReturnType<typeof defaultProvider>;
@@ -14,9 +15,11 @@ export interface SearchClientOptions {
   readonly region: string;
   /** Default: the SDK's default chain (the Lambda role's credentials from the environment). */
   readonly getCredentials?: CredentialProvider;
+  /** An internal user's login: requests carry it (HTTP basic auth) and are not signed. */
+  readonly basicAuth?: { readonly username: string; readonly password: string };
   /**
-   * Replaces the connection class, given the signing one: tests answer requests in memory while
-   * keeping the real signing and the client's serialization and error handling.
+   * Replaces the connection class, given the one in use (signing, or plain with basic auth): tests
+   * answer requests in memory while keeping the real signing, serialization and error handling.
    */
   readonly connection?: (signing: typeof Connection) => typeof Connection;
   /** Transport-level retries; 0 by default, because callers retry with their own bounded policy. */
@@ -25,17 +28,27 @@ export interface SearchClientOptions {
 }
 
 export function createSearchClient(options: SearchClientOptions): Client {
+  const common = {
+    node: options.endpoint,
+    maxRetries: options.maxRetries ?? 0,
+    requestTimeout: options.requestTimeoutMs ?? 30_000,
+  };
+  if (options.basicAuth) {
+    return new Client({
+      ...common,
+      auth: { username: options.basicAuth.username, password: options.basicAuth.password },
+      Connection: options.connection ? options.connection(Connection) : Connection,
+    });
+  }
   const signer = AwsSigv4Signer({
     region: options.region,
     service: "es",
     getCredentials: options.getCredentials ?? defaultProvider(),
   });
   return new Client({
-    node: options.endpoint,
+    ...common,
     Transport: signer.Transport,
     Connection: options.connection ? options.connection(signer.Connection) : signer.Connection,
-    maxRetries: options.maxRetries ?? 0,
-    requestTimeout: options.requestTimeoutMs ?? 30_000,
   });
 }
 

@@ -5,8 +5,8 @@ import { document, type PolicyDocument, serviceTrust } from "./document";
 export interface DestinationTrustArgs {
   recipientAccountId: string;
   /**
-   * Organization mode: CloudWatch Logs of any account of the organization (`aws:SourceOrgID`),
-   * so that adding an account leaves the role alone.
+   * Organization mode: CloudWatch Logs of the destination regions for any sender, so that adding
+   * an account leaves the role alone (see below for how the organization is still checked).
    */
   organizationId?: string;
   /** Each region with a destination, and the accounts that send to it. */
@@ -14,9 +14,23 @@ export interface DestinationTrustArgs {
 }
 
 /**
- * CloudWatch Logs of exactly the destination regions may assume the destination role, each only
- * on behalf of the senders of ITS region or the recipient itself (`aws:SourceArn`). One statement
- * per region, so `logs.us-east-2` cannot assume the role for an ap-northeast-1 sender.
+ * CloudWatch Logs of exactly the destination regions may assume the destination role, one
+ * statement per region, so `logs.us-east-2` cannot assume it for an ap-northeast-1 sender.
+ *
+ * Account list: each region's statement admits only the senders of ITS region and the recipient
+ * (`aws:SourceArn` `arn:aws:logs:<region>:<account>:*`, the form the CloudWatch Logs guide gives
+ * for a destination role, "Create a destination"). Its size grows with the senders, so
+ * `checkPolicySizes` (config.ts) measures it against IAM's trust-policy quota before deploy.
+ *
+ * Organization mode: a size that does not grow. `aws:SourceArn` keeps the region scoping with a
+ * wildcard account (the guide's advice for unknown parts of the ARN, "Confused deputy
+ * prevention"). `aws:SourceOrgID` is a global key, but nothing in the CloudWatch Logs guide says
+ * it is present when CloudWatch Logs assumes a destination role; a plain `StringEquals` on an
+ * absent key would refuse every delivery, silently (AccessDenied is not retried). So it is
+ * `StringEqualsIfExists`: a request that carries another organization is refused, one that
+ * carries none is not. What still confines the role to the organization: only a destination in
+ * the recipient account can pass it (iam:PassRole does not cross accounts), and that destination's
+ * access policy admits only the organization (`aws:PrincipalOrgID`, documented for it).
  */
 export function destinationTrustPolicy(args: DestinationTrustArgs): PolicyDocument {
   const senders = new Map<string, Set<string>>();
@@ -34,7 +48,7 @@ export function destinationTrustPolicy(args: DestinationTrustArgs): PolicyDocume
         org
           ? {
               StringLike: { "aws:SourceArn": arn.logsIn(region, "*") },
-              StringEquals: { "aws:SourceOrgID": org },
+              StringEqualsIfExists: { "aws:SourceOrgID": org },
             }
           : {
               StringLike: {

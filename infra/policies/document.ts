@@ -19,3 +19,15 @@ export function serviceTrust(service: string | string[], condition: Record<strin
     Condition: condition,
   } satisfies PolicyStatement;
 }
+
+/**
+ * A policy's length as IAM counts it against its quotas: the JSON text without white space
+ * (IAM and STS quotas, "IAM object quotas": white space does not count).
+ */
+export function iamPolicyLength(doc: unknown): number {
+  return JSON.stringify(doc).replace(/\s+/g, "").length;
+}
+
+/** IAM's default quota for a role's trust policy ("Role trust policy length"); raisable to 4,096. */
+export const TRUST_POLICY_DEFAULT_MAX_CHARS = 2_048;
+export const TRUST_POLICY_RAISED_MAX_CHARS = 4_096;

@@ -181,14 +181,7 @@ const cases: [builder: keyof typeof policies, label: string, doc: () => policies
   [
     "searchDomainAccessPolicy",
     "search domain access",
-    () =>
-      policies.searchDomainAccessPolicy({
-        domainArn: SEARCH,
-        forwarderRoleArn: arn.role(RECIPIENT, "central-logging-prod-search-forwarder"),
-        provisionerRoleArn: arn.role(RECIPIENT, "central-logging-prod-search-provisioner"),
-        principals: [arn.role(RECIPIENT, "SecurityAnalyst")],
-        cidrs: ["203.0.113.0/24"],
-      }),
+    () => policies.searchDomainAccessPolicy({ domainArn: SEARCH }),
   ],
   [
     "searchForwarderPermissions",
@@ -206,7 +199,6 @@ const cases: [builder: keyof typeof policies, label: string, doc: () => policies
     "search provisioner",
     () =>
       policies.searchProvisionerPermissions({
-        domainArn: SEARCH,
         adminSecretArn: `arn:aws:secretsmanager:${HOME}:${RECIPIENT}:secret:central-logging-prod/search-admin-AbCdEf`,
         logGroupArn: arn.logGroup(HOME, RECIPIENT, "/aws/lambda/central-logging-prod-search-provisioner"),
       }),
@@ -254,9 +246,14 @@ describe("every policy builder", () => {
         // In a key policy "*" means "this key" (the only form KMS takes); anywhere else it is refused.
         const keyPolicy = list(s.Action).every((a) => a.startsWith("kms:"));
         if (!keyPolicy) expect(list(s.Resource)).not.toContain("*");
-        // Everyone, only when narrowed to the organization (or, for people, to their networks).
+        // Everyone, only when narrowed to the organization (or, for people, to their networks), or
+        // on an OpenSearch domain's HTTP API, where fine-grained access control authenticates every
+        // request (anonymous auth off: tests/search.test.ts).
         const everyone = s.Principal === "*" || principalOf(s, "AWS").includes("*");
-        if (everyone && s.Condition?.IpAddress === undefined)
+        const behindFgac =
+          list(s.Action).every((a) => a.startsWith("es:ESHttp")) &&
+          list(s.Resource).every((r) => r.startsWith("arn:aws:es:"));
+        if (everyone && !behindFgac && s.Condition?.IpAddress === undefined)
           expect(s.Condition?.StringEquals?.["aws:PrincipalOrgID"]).toMatch(/^o-/);
         if (everyone && s.Condition?.IpAddress !== undefined)
           expect(list(s.Condition.IpAddress["aws:SourceIp"]).length).toBeGreaterThan(0);

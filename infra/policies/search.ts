@@ -1,7 +1,7 @@
-import { document, type PolicyDocument, type PolicyStatement } from "./document";
+import { document, type PolicyDocument } from "./document";
 
-/** What people do with Dashboards and the REST API; spelled out, never `es:*`. */
-const PEOPLE_ACTIONS = [
+/** Every HTTP method of the domain's API; spelled out, never `es:*` (no configuration API). */
+const DOMAIN_HTTP_ACTIONS = [
   "es:ESHttpDelete",
   "es:ESHttpGet",
   "es:ESHttpHead",
@@ -12,57 +12,33 @@ const PEOPLE_ACTIONS = [
 
 export interface SearchDomainAccessArgs {
   domainArn: string;
-  forwarderRoleArn: string;
-  provisionerRoleArn: string;
-  /** IAM roles and users of people, who sign their requests. */
-  principals: readonly string[];
-  /** Networks people reach Dashboards from (they log in as the internal `admin` user). */
-  cidrs: readonly string[];
 }
 
 /**
- * The domain's resource policy, the first gate before fine-grained access control: the forwarder
- * may only bulk-index, the provisioner (the FGAC master) may call the APIs it configures, listed
- * people may use the domain, and anyone else only from the configured networks. The write-up's
- * `es:*` for everybody from one IP and `es:ESHttpPost` for each account's role become this.
+ * The domain's resource policy admits every request to the domain's HTTP API, and fine-grained
+ * access control (FGAC) decides who gets in: it authenticates each request (an internal user's
+ * password, or a SigV4 signature of an IAM principal mapped to an OpenSearch role) and refuses
+ * anonymous ones (`anonymousAuthEnabled: false` on the domain).
+ *
+ * Why not IAM principals or source networks here (the AWS rules that decided it):
+ * - CreateDomain takes `MasterUserARN` only with the internal user database off, and a master user
+ *   name and password with it on. People log in to Dashboards with a password, so the master is the
+ *   internal `admin` user, and the provisioner must log in as that user to set up the domain.
+ * - A request cannot carry both HTTP basic auth and a SigV4 signature, and an unsigned request
+ *   matches only a `*` principal. The provisioner is a Lambda with no fixed address, so no
+ *   `aws:SourceIp` condition can admit it either.
+ * - The OpenSearch Service guide therefore recommends, with FGAC, a domain access policy that does
+ *   not require signed requests (fgac.html, "Recommended configurations"; the internal-user-database
+ *   tutorial uses exactly this policy).
  */
 export function searchDomainAccessPolicy(args: SearchDomainAccessArgs): PolicyDocument {
-  const all = `${args.domainArn}/*`;
-  const statements: PolicyStatement[] = [
-    {
-      Sid: "ForwarderBulkIndexes",
-      Effect: "Allow",
-      Principal: { AWS: args.forwarderRoleArn },
-      Action: "es:ESHttpPost",
-      Resource: `${args.domainArn}/_bulk`,
-    },
-    {
-      Sid: "ProvisionerConfigures",
-      Effect: "Allow",
-      Principal: { AWS: args.provisionerRoleArn },
-      Action: ["es:ESHttpGet", "es:ESHttpPost", "es:ESHttpPut"],
-      Resource: all,
-    },
-  ];
-  if (args.principals.length > 0)
-    statements.push({
-      Sid: "PeopleSignIn",
-      Effect: "Allow",
-      Principal: { AWS: [...new Set(args.principals)].sort() },
-      Action: PEOPLE_ACTIONS,
-      Resource: all,
-    });
-  if (args.cidrs.length > 0)
-    statements.push({
-      Sid: "PeopleFromNetworks",
-      Effect: "Allow",
-      Principal: { AWS: "*" },
-      Action: PEOPLE_ACTIONS,
-      Resource: all,
-      // Unsigned requests (the Dashboards login) only from here; FGAC then checks the user.
-      Condition: { IpAddress: { "aws:SourceIp": [...new Set(args.cidrs)].sort() } },
-    });
-  return document(...statements);
+  return document({
+    Sid: "FineGrainedAccessControlDecides",
+    Effect: "Allow",
+    Principal: { AWS: "*" },
+    Action: DOMAIN_HTTP_ACTIONS,
+    Resource: `${args.domainArn}/*`,
+  });
 }
 
 export interface SearchForwarderArgs {
@@ -102,22 +78,18 @@ export function searchForwarderPermissions(args: SearchForwarderArgs): PolicyDoc
 }
 
 export interface SearchProvisionerArgs {
-  domainArn: string;
   adminSecretArn: string;
   logGroupArn: string;
 }
 
-/** Configure the domain (security, template, ISM, Dashboards), read the admin secret, write its logs. */
+/**
+ * Read the master login from the secret, write its logs. It reaches the domain with that login
+ * (HTTP basic auth), not with its IAM role, so it needs no `es:` permission.
+ */
 export function searchProvisionerPermissions(args: SearchProvisionerArgs): PolicyDocument {
   return document(
     {
-      Sid: "ConfigureDomain",
-      Effect: "Allow",
-      Action: ["es:ESHttpGet", "es:ESHttpPost", "es:ESHttpPut"],
-      Resource: `${args.domainArn}/*`,
-    },
-    {
-      Sid: "ReadAdminSecret",
+      Sid: "ReadMasterLogin",
       Effect: "Allow",
       Action: "secretsmanager:GetSecretValue",
       Resource: args.adminSecretArn,

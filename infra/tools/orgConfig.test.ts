@@ -106,8 +106,8 @@ describe("orgStackConfig", () => {
       ["us-east-1 vpc-00000002"],
     ]);
     expect(second?.senderRoles.map((r) => r.name)).toEqual([
-      "central-logging-bench-cwl-sender-us-east-1",
-      "central-logging-bench-cwl-sender-us-east-2",
+      "central-logging-bench-sender-us-east-1",
+      "central-logging-bench-sender-us-east-2",
     ]);
     // The second account forwards account-wide, leaving out what it forwards on its own.
     expect(second?.accountPolicies.map((a) => [a.region, a.excluded])).toEqual([

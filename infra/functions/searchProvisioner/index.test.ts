@@ -48,11 +48,15 @@ const healthyDomain = fakeSearchClient((req) => {
 });
 
 describe("search provisioner handler", () => {
-  it("provisions from the Invocation's JSON input, reading the admin password from the secret", async () => {
+  it("provisions from the Invocation's JSON input, logging in with the master login from the secret", async () => {
     const store = secrets(JSON.stringify({ username: "admin", password: "S3cret-Passw0rd!" }));
     const logs: string[] = [];
+    const logins: unknown[] = [];
     const handler = createHandler({
-      client: healthyDomain,
+      connect: (endpoint, region, login) => {
+        logins.push({ endpoint, region, login });
+        return healthyDomain;
+      },
       secrets: store,
       region: "ap-northeast-1",
       log: (l) => logs.push(l),
@@ -60,11 +64,19 @@ describe("search provisioner handler", () => {
     const summary = await handler(JSON.parse(JSON.stringify(input)));
     expect(summary).toMatchObject({
       writerRole: "created",
-      adminUser: { username: "admin", result: "created" },
+      master: "admin",
       ismPolicy: "created",
       savedObjects: 9,
     });
     expect(store.ids).toEqual([SECRET_ARN]);
+    // It connects as the master user, with the login read from the secret.
+    expect(logins).toEqual([
+      {
+        endpoint: "https://search-test-abc123.ap-northeast-1.es.amazonaws.com",
+        region: "ap-northeast-1",
+        login: { username: "admin", password: "S3cret-Passw0rd!" },
+      },
+    ]);
     expect(JSON.parse(logs.at(-1) ?? "{}")).toMatchObject({
       message: "search provisioner",
       step: "done",
@@ -74,7 +86,7 @@ describe("search provisioner handler", () => {
 
   it("refuses invalid input before touching anything, naming the fields", async () => {
     const handler = createHandler({
-      client: healthyDomain,
+      connect: () => healthyDomain,
       secrets: secrets("{}"),
       region: "ap-northeast-1",
     });
@@ -88,7 +100,7 @@ describe("search provisioner handler", () => {
     const saved = process.env.AWS_REGION;
     delete process.env.AWS_REGION;
     try {
-      const handler = createHandler({ client: healthyDomain, secrets: secrets("{}") });
+      const handler = createHandler({ connect: () => healthyDomain, secrets: secrets("{}") });
       await expect(handler(input)).rejects.toThrow("step 'input' failed: AWS_REGION is not set");
     } finally {
       if (saved !== undefined) process.env.AWS_REGION = saved;
@@ -97,12 +109,12 @@ describe("search provisioner handler", () => {
 
   it("reports a secret without a string value", async () => {
     const handler = createHandler({
-      client: healthyDomain,
+      connect: () => healthyDomain,
       secrets: secrets(undefined),
       region: "ap-northeast-1",
     });
     await expect(handler(input)).rejects.toThrow(
-      `step 'adminUser' failed: cannot read secret ${SECRET_ARN}: the secret has no string value`,
+      `step 'masterLogin' failed: cannot read secret ${SECRET_ARN}: the secret has no string value`,
     );
   });
 
@@ -110,8 +122,9 @@ describe("search provisioner handler", () => {
     let clock = 0;
     const waits: number[] = [];
     const handler = createHandler({
-      client: fakeSearchClient(() => ({ connectionError: "ETIMEDOUT" })),
-      secrets: secrets("{}"),
+      connect: (_endpoint, _region, login) =>
+        fakeSearchClient(() => ({ connectionError: "ETIMEDOUT" }), login),
+      secrets: secrets(JSON.stringify({ username: "admin", password: "S3cret-Passw0rd!" })),
       region: "ap-northeast-1",
       now: () => clock,
       sleep: async (ms) => {

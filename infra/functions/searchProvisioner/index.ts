@@ -1,6 +1,7 @@
 /**
  * The search provisioner Lambda, invoked synchronously by `aws.lambda.Invocation` with the JSON of
- * `provisioningInput()`. Its IAM role is the domain's FGAC master; it signs every request.
+ * `provisioningInput()`. It logs in as the domain's internal master user, whose login it reads
+ * from the secret (its IAM role only reads the secret and writes its logs).
  * Returns the summary of what it did; throws a `ProvisioningError` naming the failed step.
  *
  * Environment: `AWS_REGION` (set by Lambda; the domain must be in the same region).
@@ -10,12 +11,11 @@ import {
   type GetSecretValueCommandOutput,
   SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
-import type { Client } from "@opensearch-project/opensearch";
 import type { Context } from "aws-lambda";
 import { DEFAULT_TIMEOUT_SECONDS, provisioningInputSchema } from "../../search/provisioningInput";
 import { sleep as realSleep } from "../backoff";
 import { createSearchClient } from "../opensearchClient";
-import { ProvisioningError, type ProvisionSummary, provision } from "./provision";
+import { type MasterLogin, ProvisioningError, type ProvisionSummary, provision } from "./provision";
 
 /** The subset of SecretsManagerClient the handler uses, so tests can pass a fake. */
 export interface SecretsClient {
@@ -23,8 +23,12 @@ export interface SecretsClient {
 }
 
 export interface HandlerDeps {
-  /** Default: one signed client per endpoint, kept for the container's lifetime. */
-  readonly client?: Client;
+  /** Default: a client of the endpoint that logs in with the login (HTTP basic auth). */
+  readonly connect?: (
+    endpoint: string,
+    region: string,
+    login: MasterLogin,
+  ) => ReturnType<typeof createSearchClient>;
   readonly secrets?: SecretsClient;
   readonly region?: string;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -42,7 +46,6 @@ export type ProvisionerHandler = (
 ) => Promise<ProvisionSummary>;
 
 export function createHandler(deps: HandlerDeps = {}): ProvisionerHandler {
-  const clients = new Map<string, Client>();
   let secrets = deps.secrets;
   const now = deps.now ?? Date.now;
   const log = deps.log ?? ((line: string) => console.log(line));
@@ -60,11 +63,11 @@ export function createHandler(deps: HandlerDeps = {}): ProvisionerHandler {
     if (!region) {
       throw new ProvisioningError("input", "AWS_REGION is not set");
     }
-    let client = deps.client ?? clients.get(input.endpoint);
-    if (client === undefined) {
-      client = createSearchClient({ endpoint: input.endpoint, region });
-      clients.set(input.endpoint, client);
-    }
+    // A client per invocation: the login is read anew each time (the password may have changed).
+    const connect =
+      deps.connect ??
+      ((endpoint: string, r: string, login: MasterLogin) =>
+        createSearchClient({ endpoint, region: r, basicAuth: login }));
     secrets ??= new SecretsManagerClient({ region });
     const secretsClient = secrets;
 
@@ -72,7 +75,7 @@ export function createHandler(deps: HandlerDeps = {}): ProvisionerHandler {
     const budget = (input.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
     const remaining = context ? context.getRemainingTimeInMillis() - TIMEOUT_MARGIN_MS : budget;
     return provision(input, {
-      client,
+      connect: (login) => connect(input.endpoint, region, login),
       readSecret: async (arn) => {
         const out = await secretsClient.send(new GetSecretValueCommand({ SecretId: arn }));
         if (out.SecretString === undefined) {

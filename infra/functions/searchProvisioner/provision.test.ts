@@ -3,7 +3,8 @@ import { provisioningInput } from "../../search/provisioningInput";
 import { type FakeReply, type FakeRequest, fakeSearchClient } from "../testing/fakeOpenSearch";
 import { type ProvisionDeps, ProvisioningError, provision } from "./provision";
 
-const MASTER = "arn:aws:iam::999999999999:role/central-logging-dev-search-provisioner";
+/** A backend role someone mapped by hand: the provisioner must keep it. */
+const HAND_MAPPED = "arn:aws:iam::999999999999:role/SecurityAdmin";
 const FORWARDER = "arn:aws:iam::999999999999:role/central-logging-dev-search-forwarder";
 const SECRET_ARN =
   "arn:aws:secretsmanager:ap-northeast-1:999999999999:secret:central-logging-dev-dashboards-AbCdEf";
@@ -28,7 +29,11 @@ const glob = (pattern: string) =>
       .join(".*")}$`,
   );
 
-/** An in-memory OpenSearch Service domain with FGAC, ISM and Dashboards, as far as the provisioner uses them. */
+/**
+ * An in-memory OpenSearch Service domain with FGAC, ISM and Dashboards, as far as the provisioner
+ * uses them. As CreateDomain leaves it: the internal master user `admin`, mapped to all_access and
+ * security_manager; every request must log in as an internal user (anonymous auth is off).
+ */
 class FakeDomain {
   readonly requests: FakeRequest[] = [];
   readonly roles = new Map<string, Json>();
@@ -36,9 +41,9 @@ class FakeDomain {
     [
       "all_access",
       {
-        backend_roles: [MASTER],
+        backend_roles: [HAND_MAPPED],
         hosts: [],
-        users: [],
+        users: ["admin"],
         and_backend_roles: [],
         reserved: false,
         hidden: false,
@@ -48,16 +53,16 @@ class FakeDomain {
     [
       "security_manager",
       {
-        backend_roles: [MASTER],
+        backend_roles: [HAND_MAPPED],
         hosts: [],
-        users: [],
+        users: ["admin"],
         and_backend_roles: [],
         reserved: false,
         hidden: false,
       },
     ],
   ]);
-  readonly users = new Map<string, Json>();
+  readonly users = new Map<string, Json>([["admin", { password: PASSWORD }]]);
   readonly templates = new Map<string, Json>();
   readonly policies = new Map<string, { policy: Json; seqNo: number; primaryTerm: number }>();
   readonly indices = new Map<string, { policyId?: string; policySeqNo?: number; closed?: boolean }>([
@@ -81,6 +86,8 @@ class FakeDomain {
 
   readonly handle = (req: FakeRequest): FakeReply => {
     this.requests.push(req);
+    if (!this.loggedIn(req.headers.authorization))
+      return { status: 401, body: "Unauthorized", contentType: "text/plain" };
     const injected = this.injected.get(`${req.method} ${req.path}`)?.shift();
     if (injected) return injected;
     const body = req.body === "" ? undefined : JSON.parse(req.body);
@@ -99,6 +106,15 @@ class FakeDomain {
     if (key === "POST /_dashboards/api/saved_objects/_bulk_create") return this.bulkCreate(req, body);
     return { status: 404, body: { error: { type: "not_found", reason: key } } };
   };
+
+  /** HTTP basic auth of an internal user with its password; nothing else gets in. */
+  private loggedIn(authorization: string | undefined): boolean {
+    const [scheme, token] = (authorization ?? "").split(" ");
+    if (scheme !== "Basic" || token === undefined) return false;
+    const text = Buffer.from(token, "base64").toString("utf8");
+    const colon = text.indexOf(":");
+    return colon > 0 && this.users.get(text.slice(0, colon))?.password === text.slice(colon + 1);
+  }
 
   private security(method: string, kind: string, name: string, body: Json | undefined): FakeReply {
     const written = (existed: boolean): FakeReply => ({
@@ -249,7 +265,7 @@ function deps(domain: FakeDomain, overrides: Partial<ProvisionDeps> = {}) {
   const waits: number[] = [];
   const logs: string[] = [];
   const d: ProvisionDeps = {
-    client: fakeSearchClient(domain.handle),
+    connect: (login) => fakeSearchClient(domain.handle, login),
     readSecret: async (arn) => {
       expect(arn).toBe(SECRET_ARN);
       return JSON.stringify({ username: "admin", password: PASSWORD });
@@ -272,8 +288,8 @@ const firstRun = {
   domainChecks: 1,
   writerRole: "created",
   writerRoleMapping: "created",
-  adminUser: { username: "admin", result: "created" },
-  adminRoleMappings: { all_access: "updated", security_manager: "updated" },
+  master: "admin",
+  adminRoleMappings: { all_access: "unchanged", security_manager: "unchanged" },
   readerRoleMappings: {},
   indexTemplate: "applied",
   ismPolicy: "created",
@@ -298,18 +314,14 @@ describe("provision", () => {
       reserved: false,
       hidden: false,
     });
-    expect(domain.users.get("admin")).toEqual({
-      password: PASSWORD,
-      description: "OpenSearch Dashboards login (central-logging)",
-    });
-    // The master keeps its access: its backend role is still mapped next to the new user.
+    // The master keeps its access, and so does a backend role mapped by hand.
     expect(domain.mappings.get("all_access")).toMatchObject({
-      backend_roles: [MASTER],
+      backend_roles: [HAND_MAPPED],
       users: ["admin"],
       description: "Maps master",
     });
     expect(domain.mappings.get("security_manager")).toMatchObject({
-      backend_roles: [MASTER],
+      backend_roles: [HAND_MAPPED],
       users: ["admin"],
     });
     expect(domain.templates.get("cwl-logs")).toEqual(config.indexTemplate.body);
@@ -327,28 +339,27 @@ describe("provision", () => {
       "GET /_cluster/health",
       "PUT /_plugins/_security/api/roles/cwl-writer",
       "PUT /_plugins/_security/api/rolesmapping/cwl-writer",
-      "PUT /_plugins/_security/api/internalusers/admin",
       "GET /_plugins/_security/api/rolesmapping/all_access",
-      "PUT /_plugins/_security/api/rolesmapping/all_access",
       "GET /_plugins/_security/api/rolesmapping/security_manager",
-      "PUT /_plugins/_security/api/rolesmapping/security_manager",
       "PUT /_index_template/cwl-logs",
       "GET /_plugins/_ism/policies/cwl-retention",
       "PUT /_plugins/_ism/policies/cwl-retention",
       "POST /_plugins/_ism/add/cwl-*",
       "POST /_dashboards/api/saved_objects/_bulk_create",
     ]);
-    for (const r of domain.requests)
-      expect(r.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 .*\/es\/aws4_request/);
+    // Every request logs in as the master; none is signed (a request cannot be both).
+    const login = `Basic ${Buffer.from(`admin:${PASSWORD}`).toString("base64")}`;
+    for (const r of domain.requests) {
+      expect(r.headers.authorization).toBe(login);
+      expect(Object.keys(r.headers).filter((h) => h.startsWith("x-amz-"))).toEqual([]);
+    }
     const create = domain.requestsTo("POST", "/_dashboards/api/saved_objects/_bulk_create")[0]!;
     expect(create.query.get("overwrite")).toBe("true");
     expect(create.headers.securitytenant).toBe("global");
     expect(JSON.parse(create.body)).toEqual(config.savedObjects);
-    // The password travels only in the internal-user request.
+    // The password travels only in the login header: no body, no log line holds it.
     expect(logs.join("\n")).not.toContain(PASSWORD);
-    expect(domain.requests.filter((r) => r.body.includes(PASSWORD)).map((r) => r.path)).toEqual([
-      "/_plugins/_security/api/internalusers/admin",
-    ]);
+    expect(domain.requests.filter((r) => r.body.includes(PASSWORD))).toEqual([]);
   });
 
   it("is a no-op for mappings and the policy on a re-run with the same input", async () => {
@@ -359,7 +370,6 @@ describe("provision", () => {
       ...firstRun,
       writerRole: "updated",
       writerRoleMapping: "updated",
-      adminUser: { username: "admin", result: "updated" },
       adminRoleMappings: { all_access: "unchanged", security_manager: "unchanged" },
       ismPolicy: "unchanged",
       ismAttached: 0,
@@ -367,7 +377,10 @@ describe("provision", () => {
     const rerun = domain.requests.slice(before).map((r) => `${r.method} ${r.path}`);
     expect(rerun).not.toContain("PUT /_plugins/_security/api/rolesmapping/all_access");
     expect(rerun).not.toContain("PUT /_plugins/_ism/policies/cwl-retention");
-    expect(domain.mappings.get("all_access")).toMatchObject({ backend_roles: [MASTER], users: ["admin"] });
+    expect(domain.mappings.get("all_access")).toMatchObject({
+      backend_roles: [HAND_MAPPED],
+      users: ["admin"],
+    });
   });
 
   it("updates a changed ISM policy with if_seq_no/if_primary_term and moves managed indices onto it", async () => {
@@ -401,7 +414,7 @@ describe("provision", () => {
     const summary = await provision(input(), deps(domain).deps);
     expect(summary.ismPolicy).toBe("updated");
     expect(domain.mappings.get("all_access")).toMatchObject({
-      backend_roles: [MASTER],
+      backend_roles: [HAND_MAPPED],
       users: ["alice", "admin"],
     });
   });
@@ -440,7 +453,7 @@ describe("provision", () => {
     const domain = new FakeDomain();
     domain.mappings.delete("security_manager");
     expect((await provision(input(), deps(domain).deps)).adminRoleMappings).toEqual({
-      all_access: "updated",
+      all_access: "unchanged",
       security_manager: "updated",
     });
     expect(domain.mappings.get("security_manager")).toEqual({
@@ -524,21 +537,24 @@ describe("provision", () => {
         (e: unknown) => e,
       );
       expect((error as Error).message).toMatch(
-        new RegExp(`^step 'adminUser' failed: secret ${SECRET_ARN}.*${message}`),
+        new RegExp(`^step 'masterLogin' failed: secret ${SECRET_ARN}.*${message}`),
       );
       expect((error as Error).message).not.toContain(PASSWORD);
       expect((error as Error).message).not.toContain("short");
+      // Nothing was sent: the login comes first.
+      expect(domain.requests).toEqual([]);
     }
   });
 
-  it("reports a password the security plugin refuses", async () => {
+  it("gets nowhere with a login the domain refuses, and says so at the deadline", async () => {
     const domain = new FakeDomain();
-    const weak = deps(domain, {
-      readSecret: async () => JSON.stringify({ username: "admin", password: "alllowercase" }),
+    const wrong = deps(domain, {
+      readSecret: async () => JSON.stringify({ username: "admin", password: "Not-the-Passw0rd" }),
     });
-    await expect(provision(input(), weak.deps)).rejects.toThrow(
-      "step 'adminUser' failed: PUT /_plugins/_security/api/internalusers/admin -> 400 Password is weak",
+    await expect(provision(input(), wrong.deps)).rejects.toThrow(
+      /^step 'waitForDomain' failed: the domain did not become ready in time: 401 Unauthorized$/,
     );
+    expect(domain.requests.every((r) => r.path === "/_cluster/health")).toBe(true);
   });
 
   it("fails when Dashboards refuses saved objects, listing them", async () => {

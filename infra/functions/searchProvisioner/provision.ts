@@ -3,14 +3,16 @@
  * `aws.lambda.Invocation` can run it again whenever its input changes:
  * 1. wait until the domain answers (bounded by the deadline);
  * 2. the forwarder's writer role and its role mapping (owned: replaced as a whole);
- * 3. the Dashboards login user from the secret, merged into the admin role mappings without
- *    dropping any user or backend role already there (the FGAC master among them);
+ * 3. the master user (the Dashboards login, made by CreateDomain) merged into the admin role
+ *    mappings without dropping any user or backend role already there;
  * 4. the index template;
  * 5. the ISM policy: created, or updated with `if_seq_no`/`if_primary_term` when its revision
  *    changed (then moved onto the indices it already manages), and attached to existing indices
  *    that have none;
  * 6. the Dashboards saved objects (`_bulk_create?overwrite=true`, in the Global tenant).
- * All requests are SigV4-signed through the one client. A failure names its step and the reason.
+ * Every request logs in as the domain's internal master user (HTTP basic auth), read from the
+ * secret first: FGAC's master is an internal user, not an IAM role (see searchDomainAccessPolicy).
+ * A failure names its step and the reason.
  */
 import type { Client } from "@opensearch-project/opensearch";
 import { z } from "zod";
@@ -31,7 +33,7 @@ export type Step =
   | "waitForDomain"
   | "writerRole"
   | "writerRoleMapping"
-  | "adminUser"
+  | "masterLogin"
   | "adminRoleMappings"
   | "readerRoleMappings"
   | "indexTemplate"
@@ -48,8 +50,15 @@ export class ProvisioningError extends Error {
   }
 }
 
+/** The domain's internal master user, as the secret holds it. */
+export interface MasterLogin {
+  readonly username: string;
+  readonly password: string;
+}
+
 export interface ProvisionDeps {
-  readonly client: Client;
+  /** A client that logs in as the master (HTTP basic auth); made once the secret is read. */
+  readonly connect: (login: MasterLogin) => Client;
   /** The secret's SecretString. */
   readonly readSecret: (arn: string) => Promise<string>;
   readonly sleep: (ms: number) => Promise<void>;
@@ -67,7 +76,8 @@ export interface ProvisionSummary {
   readonly domainChecks: number;
   readonly writerRole: Written;
   readonly writerRoleMapping: Written;
-  readonly adminUser: { readonly username: string; readonly result: Written };
+  /** The internal master user every request logged in as. */
+  readonly master: string;
   readonly adminRoleMappings: Readonly<Record<string, "updated" | "unchanged">>;
   /** The people's (`readers`) role mappings; empty without readers. */
   readonly readerRoleMappings: Readonly<Record<string, "updated" | "unchanged">>;
@@ -85,7 +95,7 @@ export interface ProvisionSummary {
 const READY_BACKOFF: Backoff = { baseMs: 2_000, capMs: 30_000 };
 const STEP_BACKOFF: Backoff = { baseMs: 1_000, capMs: 15_000 };
 
-/** What the Dashboards user logs in with; the password never appears in logs or errors. */
+/** What the master (and Dashboards) user logs in with; the password never appears in logs or errors. */
 const adminSecretSchema = z.object({
   username: z.string().regex(/^[A-Za-z0-9][\w.@-]{0,63}$/),
   password: z.string().min(8),
@@ -136,7 +146,10 @@ interface CallOptions {
 const segment = encodeURIComponent;
 
 class Session {
-  constructor(private readonly deps: ProvisionDeps) {}
+  constructor(
+    private readonly deps: ProvisionDeps,
+    private readonly client: Client,
+  ) {}
 
   log(entry: Record<string, unknown>): void {
     this.deps.log?.(JSON.stringify({ message: "search provisioner", ...entry }));
@@ -156,7 +169,7 @@ class Session {
   async call(step: Step, method: string, path: string, options: CallOptions = {}): Promise<Response> {
     for (let retry = 1; ; retry++) {
       try {
-        const response = await this.deps.client.transport.request(
+        const response = await this.client.transport.request(
           {
             method,
             path,
@@ -191,7 +204,7 @@ class Session {
     for (let attempt = 1; ; attempt++) {
       let reason: string;
       try {
-        const response = await this.deps.client.transport.request({
+        const response = await this.client.transport.request({
           method: "GET",
           path: "/_cluster/health",
         });
@@ -229,7 +242,7 @@ async function readAdminSecret(deps: ProvisionDeps, arn: string): Promise<z.infe
     text = await deps.readSecret(arn);
   } catch (err) {
     throw new ProvisioningError(
-      "adminUser",
+      "masterLogin",
       `cannot read secret ${arn}: ${err instanceof Error ? err.message : String(err)}`,
     );
   }
@@ -237,14 +250,14 @@ async function readAdminSecret(deps: ProvisionDeps, arn: string): Promise<z.infe
   try {
     json = JSON.parse(text);
   } catch {
-    throw new ProvisioningError("adminUser", `secret ${arn} is not JSON`);
+    throw new ProvisioningError("masterLogin", `secret ${arn} is not JSON`);
   }
   const parsed = adminSecretSchema.safeParse(json);
   if (!parsed.success) {
     // Only the paths: the values are secret.
     const fields = [...new Set(parsed.error.issues.map((i) => i.path.join(".")))].join(", ");
     throw new ProvisioningError(
-      "adminUser",
+      "masterLogin",
       `secret ${arn} needs {"username", "password"} (8+ characters); bad: ${fields}`,
     );
   }
@@ -311,7 +324,8 @@ async function provisionIsm(
 }
 
 export async function provision(input: ProvisioningInput, deps: ProvisionDeps): Promise<ProvisionSummary> {
-  const session = new Session(deps);
+  const admin = await readAdminSecret(deps, input.admin.secretArn);
+  const session = new Session(deps, deps.connect(admin));
   const security = "/_plugins/_security/api";
 
   const domainChecks = await session.waitForDomain();
@@ -329,17 +343,7 @@ export async function provision(input: ProvisioningInput, deps: ProvisionDeps): 
     },
   );
 
-  const admin = await readAdminSecret(deps, input.admin.secretArn);
-  const user = await session.call(
-    "adminUser",
-    "PUT",
-    `${security}/internalusers/${segment(admin.username)}`,
-    {
-      body: { password: admin.password, description: "OpenSearch Dashboards login (central-logging)" },
-    },
-  );
-
-  // Merged, never replaced: the master's backend role and hand-made mappings stay.
+  // Merged, never replaced: hand-made mappings stay.
   const addToMappings = async (
     step: "adminRoleMappings" | "readerRoleMappings",
     roles: readonly string[],
@@ -390,7 +394,7 @@ export async function provision(input: ProvisioningInput, deps: ProvisionDeps): 
     domainChecks,
     writerRole: written("writerRole", role.body),
     writerRoleMapping: written("writerRoleMapping", mapping.body),
-    adminUser: { username: admin.username, result: written("adminUser", user.body) },
+    master: admin.username,
     adminRoleMappings,
     readerRoleMappings,
     indexTemplate: "applied",

@@ -1,7 +1,7 @@
 /**
  * Test double for the OpenSearch transport: a Connection class that answers in memory. Requests
- * still go through the real client (serialization, error mapping) and the real SigV4 signing, so
- * tests see the signed headers and the exact bytes that would reach the domain.
+ * still go through the real client (serialization, error mapping, basic auth) and the real SigV4
+ * signing, so tests see the headers and the exact bytes that would reach the domain.
  */
 import type * as http from "node:http";
 import { Readable } from "node:stream";
@@ -92,12 +92,18 @@ export function fakeConnection(handler: FakeHandler): (signing: typeof Connectio
     };
 }
 
-/** A signed client (fake credentials) whose requests `handler` answers. */
-export function fakeSearchClient(handler: FakeHandler): Client {
+/**
+ * A client whose requests `handler` answers: SigV4-signed with fake credentials, or logged in as
+ * an internal user (HTTP basic auth) when `basicAuth` is given.
+ */
+export function fakeSearchClient(
+  handler: FakeHandler,
+  basicAuth?: { readonly username: string; readonly password: string },
+): Client {
   return createSearchClient({
     endpoint: FAKE_ENDPOINT,
     region: "ap-northeast-1",
-    getCredentials: async () => FAKE_CREDENTIALS,
+    ...(basicAuth ? { basicAuth } : { getCredentials: async () => FAKE_CREDENTIALS }),
     connection: fakeConnection(handler),
   });
 }
