@@ -593,13 +593,15 @@ export interface ResourceNameFinding {
 }
 
 /** The physical names of registered resources that break their kind's rule. */
-export function resourceNameFindings(resources: readonly ResourceRecord[]): ResourceNameFinding[] {
+export function resourceNameFindings(
+  resources: readonly (Pick<ResourceRecord, "type" | "name" | "inputs"> & { custom?: boolean })[],
+): ResourceNameFinding[] {
   const findings: ResourceNameFinding[] = [];
   for (const r of resources) {
     for (const { property, kind } of NAME_PROPERTIES[r.type] ?? []) {
       const given = inputAt(r.inputs, property);
       // Only a top-level `name` is auto-named; a nested one left out is simply absent.
-      const autoNamed = given === undefined && property === "name" && r.custom;
+      const autoNamed = given === undefined && property === "name" && r.custom !== false;
       if (typeof given !== "string" && !autoNamed) continue;
       const value = typeof given === "string" ? given : `${r.name}-${"x".repeat(AUTONAME_SUFFIX_LENGTH - 1)}`;
       const rule = nameProblem(kind, value);

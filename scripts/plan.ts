@@ -13,6 +13,7 @@ import { formatPlan, placeResources } from "../infra/offline/report";
 import { runProgram } from "../infra/offline/run";
 import { readStackFile } from "../infra/offline/stackFile";
 import { planRouting } from "../infra/routing";
+import { checkPlan, formatFinding } from "../tools/awsData/check";
 
 const FORMATS = ["text", "json", "mermaid"] as const;
 type Format = (typeof FORMATS)[number];
@@ -81,6 +82,13 @@ async function main(): Promise<number> {
     );
   } else {
     console.log(formatPlan(stack, plan, run.mocks.resources));
+    // The planned resources against AWS's published data (tools/awsData); all of it is offline.
+    const findings = await checkPlan(run.mocks.resources);
+    console.log(
+      findings.length === 0
+        ? "\nAWS data check: no findings"
+        : `\nAWS data check: ${findings.length} finding(s)\n${findings.map((f) => `  ${formatFinding(f)}`).join("\n")}`,
+    );
   }
   return 0;
 }

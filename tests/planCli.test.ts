@@ -26,6 +26,10 @@ describe("npm run plan -- --stack dev", () => {
     expect(code).toBe(0);
   });
 
+  it("checks the planned resources against AWS's published data, offline (tools/awsData)", () => {
+    expect(stdout).toContain("AWS data check: no findings");
+  });
+
   it("lists resources per account and region with their provider", () => {
     expect(stdout).toContain(
       "Account 999999999999 (recipient), region ap-northeast-1, provider aws-999999999999-ap-northeast-1:",
