@@ -4,28 +4,17 @@
  *
  * A bad config must stop the program before any resource is registered, with every problem in
  * one message, each line naming the key and the value (`sources[1].regions[0]: 'us-east-9' is not
- * an AWS region`). `parseSettings` is pure (tests call it directly); `loadSettings` reads the
- * Pulumi config and throws a `ConfigError` (a `pulumi.RunError`: no stack trace is printed).
+ * an AWS region`). `parseSettings` is pure (tests call it directly) and checks the config's shape
+ * and its cross-field rules; limits that depend on the plan are checked on the plan (infra/checks),
+ * and infra/stack.ts puts the three together, once.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { checkEventPattern, DEFAULT_EVENT_PATTERN, eventPatternJson } from "./eventPattern";
 import { checkFilterPattern } from "./filterPattern";
-import { isBucketName, NAME_RULES, nameFindings, nameProblem, plannedNames } from "./nameLimits";
-import { arn } from "./names";
-import {
-  archiveBucketPolicy,
-  BUCKET_POLICY_MAX_BYTES,
-  destinationAccessPolicy,
-  destinationTrustPolicy,
-} from "./policies";
-import {
-  iamPolicyLength,
-  TRUST_POLICY_DEFAULT_MAX_CHARS,
-  TRUST_POLICY_RAISED_MAX_CHARS,
-} from "./policies/document";
+import { formatMessage, formatPath, isRecord, valueAt } from "./kernel/messages";
+import { isBucketName, NAME_RULES, nameProblem } from "./nameLimits";
+import { TRUST_POLICY_DEFAULT_MAX_CHARS, TRUST_POLICY_RAISED_MAX_CHARS } from "./policies/document";
 import { isAwsRegion } from "./regions";
-import { planRouting } from "./routing";
 
 export const PROJECT = "central-logging";
 
@@ -721,26 +710,7 @@ export function parseSettings(raw: RawConfig, stack: string): ParseResult {
     recipient,
     sources,
   };
-  const limits = [...checkNames(settings, raw), ...checkPolicySizes(settings)];
-  return limits.length > 0 ? { ok: false, errors: limits } : { ok: true, settings };
-}
-
-/** The error a bad stack config raises: one message, one line per problem, no stack trace. */
-export class ConfigError extends pulumi.RunError {
-  constructor(readonly errors: string[]) {
-    super(
-      `central-logging: the stack config is invalid (${errors.length} problem${errors.length === 1 ? "" : "s"}); nothing was created:\n` +
-        errors.map((e) => `  - ${e}`).join("\n"),
-    );
-    this.name = "ConfigError";
-  }
-}
-
-/** Reads `central-logging:*` from the current stack and validates it, or throws `ConfigError`. */
-export function loadSettings(): Settings {
-  const result = parseSettings(rawConfigFrom(pulumi.runtime.allConfig()), pulumi.getStack());
-  if (!result.ok) throw new ConfigError(result.errors);
-  return result.settings;
+  return { ok: true, settings };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1089,84 +1059,6 @@ function checkLifecycle(lifecycle: RecipientSettings["lifecycle"], raw: RawConfi
   return errors;
 }
 
-/** An account-level subscription policy's selection criteria may hold at most this many bytes. */
-export const SELECTION_CRITERIA_MAX_BYTES = 25_600;
-
-/** A destination access policy may hold at most this many bytes (CloudWatch Logs). */
-export const DESTINATION_POLICY_MAX_BYTES = 5_120;
-
-/**
- * Policies that grow with every account must still fit AWS's size limits; measured on the very
- * documents the program would put, computed from the routing plan.
- */
-function checkPolicySizes(settings: Settings): string[] {
-  const plan = planRouting(settings);
-  const errors: string[] = [];
-  const bytes = (doc: unknown) => JSON.stringify(doc).length;
-  // In organization mode the access policy names the organization: its size does not grow.
-  for (const d of settings.recipient.organizationId ? [] : plan.destinations) {
-    const size = bytes(destinationAccessPolicy(d.arn, d.senderAccountIds, d.accountPolicies));
-    if (size > DESTINATION_POLICY_MAX_BYTES)
-      errors.push(
-        `sources: ${d.senderAccountIds.length} accounts forward in ${d.region}, so its destination access policy would be ${size} bytes; CloudWatch Logs allows ${DESTINATION_POLICY_MAX_BYTES}: set recipient.organizationId to admit the organization instead`,
-      );
-  }
-  // The destination role's trust: one source ARN per sending account and region without an
-  // organization (organization mode's does not grow).
-  if (!settings.recipient.organizationId && plan.destinations.length > 0) {
-    const trust = destinationTrustPolicy({
-      recipientAccountId: plan.recipient.accountId,
-      destinations: plan.destinations,
-    });
-    const length = iamPolicyLength(trust);
-    const max = settings.recipient.trustPolicyMaxChars;
-    if (length > max) {
-      const pairs = plan.destinations.reduce((n, d) => n + d.senderAccountIds.length, 0);
-      errors.push(
-        `sources: ${pairs} sending account-regions make the destination role's trust policy ${length} characters; IAM allows ${max} (recipient.trustPolicyMaxChars; a quota increase gives at most ${TRUST_POLICY_RAISED_MAX_CHARS}): set recipient.organizationId, whose trust does not grow with the accounts`,
-      );
-    }
-  }
-  for (const a of plan.sources.flatMap((s) => s.accountPolicies)) {
-    const size = Buffer.byteLength(a.selectionCriteria ?? "", "utf8");
-    if (size > SELECTION_CRITERIA_MAX_BYTES)
-      errors.push(
-        `sources: the forwardAll exclusions of ${a.key} make a selection criteria of ${size} bytes; CloudWatch Logs allows ${SELECTION_CRITERIA_MAX_BYTES}`,
-      );
-  }
-  const trails = plan.trails.map((t) => ({
-    accountId: t.accountId,
-    trailArn: t.arn,
-    ...(t.organizationId ? { organizationId: t.organizationId } : {}),
-  }));
-  const bucketPolicy = bytes(archiveBucketPolicy(arn.bucket(plan.recipient.bucketName), trails));
-  if (bucketPolicy > BUCKET_POLICY_MAX_BYTES)
-    errors.push(
-      `sources: ${trails.length} trails would make the archive bucket policy ${bucketPolicy} bytes; S3 allows ${BUCKET_POLICY_MAX_BYTES}: deliver them through one organization trail instead (cloudTrail.organization)`,
-    );
-  return errors;
-}
-
-/**
- * Every physical name the plan derives must fit its service's limit (`infra/nameLimits.ts`); a
- * name that does not is refused on the key that makes it, once per key and name.
- */
-function checkNames(settings: Settings, raw: RawConfig): string[] {
-  const seen = new Set<string>();
-  const errors: string[] = [];
-  for (const f of nameFindings(plannedNames(settings))) {
-    const where = formatPath(f.key);
-    if (seen.has(`${where}\n${f.name}`)) continue;
-    seen.add(`${where}\n${f.name}`);
-    const isDefault = valueAt(raw, f.key) === undefined;
-    const given = isDefault ? `the default '${f.value}'` : `'${f.value}'`;
-    // A default comes from namePrefix: setting the key itself is the way out.
-    const hint = isDefault && where !== "namePrefix" ? `; set ${where}` : "";
-    errors.push(`${where}: ${given} makes the ${f.what} '${f.name}', which ${f.rule}${hint}`);
-  }
-  return errors;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Names and messages.
 
@@ -1217,39 +1109,6 @@ function formatIssue(issue: z.core.$ZodIssue, input: unknown): string[] {
     );
   }
   return [formatMessage(path, valueAt(input, path), issue.message)];
-}
-
-function formatMessage(path: (string | number)[], value: unknown, message: string): string {
-  const where = formatPath(path) || "central-logging";
-  return value === undefined ? `${where}: ${message}` : `${where}: ${describeValue(value)} ${message}`;
-}
-
-/** `["sources", 1, "regions", 0]` -> `sources[1].regions[0]` */
-export function formatPath(path: readonly (string | number)[]): string {
-  return path.reduce<string>(
-    (acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p),
-    "",
-  );
-}
-
-function describeValue(value: unknown): string {
-  if (typeof value === "string") return `'${value}'`;
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
-function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
-  let node: unknown = root;
-  for (const key of path) {
-    if (Array.isArray(node) && typeof key === "number") node = node[key];
-    else if (isRecord(node) && typeof key === "string") node = node[key];
-    else return undefined;
-  }
-  return node;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function stripUndefined(raw: RawConfig): Record<string, unknown> {

@@ -5,14 +5,13 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseSettings, type RawConfig, type Settings } from "./config";
+import { nameFindings, plannedNames as plannedNamesOf } from "./checks/names";
+import type { RawConfig, Settings } from "./config";
 import {
   NAME_PROPERTIES,
   NAME_RULES,
   type NameKind,
-  nameFindings,
   nameProblem,
-  plannedNames,
   resourceNameFindings,
   UNCONFIRMED_NAME_RULES,
 } from "./nameLimits";
@@ -20,6 +19,10 @@ import type { ResourceRecord } from "./offline/mocks";
 import { runProgram } from "./offline/run";
 import { AWS_REGIONS } from "./regions";
 import { planRouting } from "./routing";
+import { resolveStack } from "./stack";
+
+/** The names the plan of these settings derives. */
+const plannedNames = (settings: Settings) => plannedNamesOf(settings, planRouting(settings));
 
 const RECIPIENT = "999999999999";
 const ORG = "o-a1b2c3d4e5";
@@ -28,7 +31,7 @@ const LONGEST = Math.max(...AWS_REGIONS.map((r) => r.length));
 const LONGEST_REGIONS = AWS_REGIONS.filter((r) => r.length === LONGEST);
 
 function settingsOf(raw: RawConfig): Settings {
-  const result = parseSettings(raw, "dev");
+  const result = resolveStack(raw, "dev");
   if (!result.ok) throw new Error(`config refused:\n${result.errors.join("\n")}`);
   return result.settings;
 }
@@ -204,7 +207,7 @@ describe("names the plan derives", () => {
             ...(trailName ? { trailName } : {}),
             explicitNames,
           });
-          const result = parseSettings(raw, "dev");
+          const result = resolveStack(raw, "dev");
           if (result.ok) {
             expect(nameFindings(plannedNames(result.settings))).toEqual([]);
             return;
@@ -236,7 +239,7 @@ describe("names the plan derives", () => {
       eventName: "a".repeat(25),
       explicitNames: true,
     });
-    const result = parseSettings(raw, "dev");
+    const result = resolveStack(raw, "dev");
     // (A refused source also leaves trailKms without a trail: that line follows.)
     expect(result.ok ? [] : result.errors).toContain(
       `sources[0].events[0].name: '${"a".repeat(25)}' makes the rule name '${LONGEST_PREFIX}-${"a".repeat(25)}' longer than 64 characters`,
@@ -251,7 +254,7 @@ describe("names the plan derives", () => {
         sourceRegions: ["us-east-1"],
         trailName: name,
       });
-      const result = parseSettings(raw, "dev");
+      const result = resolveStack(raw, "dev");
       expect(result.ok ? [] : result.errors).toContain(
         `sources[0].cloudTrail.name: '${name}' ${nameProblem("cloudTrail", name)}`,
       );

@@ -7,10 +7,14 @@
  * Each entry cites the API reference it was taken from; what could not be confirmed there is
  * listed in `UNCONFIRMED_NAME_RULES` (and in the README).
  */
-import { alarmName, alarmSpecs } from "./alarmSpecs";
-import type { Settings } from "./config";
-import type { ResourceRecord } from "./offline/mocks";
-import { planRouting, type RoutingPlan } from "./routing";
+
+/** A registered resource, as the mocks record it (tools/offline) and the engine sees it. */
+export interface NamedResource {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+  custom?: boolean;
+}
 
 export type NameKind =
   | "iamRole"
@@ -394,148 +398,6 @@ export interface PlannedName {
   value: string;
 }
 
-/**
- * Every physical name the program gives a resource, with its kind and the config key that makes
- * it. Names derived from the prefix alone name `namePrefix`; names holding a configured name
- * name that key. Pure: the same list whether or not anything is deployed.
- */
-export function plannedNames(settings: Settings, plan: RoutingPlan = planRouting(settings)): PlannedName[] {
-  const p = settings.namePrefix;
-  const names: PlannedName[] = [];
-  const prefixKey: { key: (string | number)[]; value: string } = { key: ["namePrefix"], value: p };
-  const add = (kind: NameKind, name: string, what: string, from = prefixKey) => {
-    names.push({ kind, name, what, key: from.key, value: from.value });
-  };
-
-  const r = plan.recipient;
-  const rs = settings.recipient;
-  add("s3Bucket", r.bucketName, "archive bucket", { key: ["recipient", "bucketName"], value: r.bucketName });
-  add("firehose", r.firehose.name, "archive Firehose");
-  add("iamRole", r.firehose.roleName, "archive Firehose role");
-  add("iamRole", r.destinationRole.name, "destination role");
-  if (r.stream) add("kinesisStream", r.stream.name, "stream");
-  if (r.processor) {
-    add("lambdaFunction", r.processor.name, "gunzip processor");
-    add("iamRole", r.processor.roleName, "gunzip processor role");
-    add("logGroup", r.processor.logGroup, "gunzip processor log group");
-  }
-  if (r.trailKey) add("kmsAlias", r.trailKey.alias, "trail key alias");
-  if (r.events) {
-    const e = r.events;
-    add("eventBus", e.bus.name, "events bus");
-    add("eventRule", e.busRule.name, "events bus rule");
-    add("firehose", e.firehose.name, "events Firehose");
-    add("iamRole", e.firehose.roleName, "events Firehose role");
-    add("iamRole", e.deliveryRole.name, "events delivery role");
-    add("sqsQueue", e.deadLetterQueue.name, "events bus dead-letter queue");
-  }
-  if (r.search) {
-    const s = r.search;
-    const domainKey = { key: ["recipient", "search", "domainName"], value: s.domainName };
-    add("openSearchDomain", s.domainName, "search domain", domainKey);
-    for (const [fn, what] of [
-      [s.forwarder, "search forwarder"],
-      [s.provisioner, "search provisioner"],
-    ] as const) {
-      add("lambdaFunction", fn.name, what);
-      add("iamRole", fn.roleName, `${what} role`);
-      add("logGroup", fn.logGroup, `${what} log group`);
-    }
-    add("sqsQueue", s.deadLetterQueue.name, "search dead-letter queue");
-    add("secret", s.adminSecretName, "search admin secret");
-  }
-  for (const d of plan.destinations) add("logDestination", d.name, `destination in ${d.region}`);
-
-  plan.sources.forEach((source, i) => {
-    const s = settings.sources[i];
-    const at = (...path: (string | number)[]) => ["sources", i, ...path];
-    const acct = source.accountId;
-    s?.subscriptions.forEach((sub, j) => {
-      const from = { key: at("subscriptions", j, "filterName"), value: sub.filterName };
-      add("subscriptionFilter", sub.filterName, `subscription filter of ${acct}`, from);
-    });
-    s?.flowLogs.forEach((f, j) => {
-      add("logGroup", f.logGroup, `flow log group of ${acct}`, {
-        key: at("flowLogs", j, "logGroup"),
-        value: f.logGroup,
-      });
-      if (f.forward)
-        add("subscriptionFilter", f.filterName, `flow log filter of ${acct}`, {
-          key: at("flowLogs", j, "filterName"),
-          value: f.filterName,
-        });
-    });
-    for (const f of source.flowLogs) add("iamRole", f.roleName, `flow log role of ${acct} in ${f.region}`);
-    const t = source.cloudTrail;
-    if (t) {
-      add("cloudTrail", t.name, `trail of ${acct}`, { key: at("cloudTrail", "name"), value: t.name });
-      add("logGroup", t.logGroup, `trail log group of ${acct}`, {
-        key: at("cloudTrail", "logGroup"),
-        value: t.logGroup,
-      });
-      add("iamRole", t.roleName, `trail log role of ${acct}`);
-      if (t.snsTopic) add("snsTopic", t.snsTopic.name, `trail topic of ${acct}`);
-      const forward = s?.cloudTrail?.forward;
-      if (forward)
-        add("subscriptionFilter", forward.filterName, `trail filter of ${acct}`, {
-          key: at("cloudTrail", "forward", "filterName"),
-          value: forward.filterName,
-        });
-    }
-    if (source.alarms) {
-      add("snsTopic", source.alarms.topic.name, `alarm topic of ${acct}`);
-      for (const spec of alarmSpecs(source.alarms)) {
-        const j = s?.alarms.findIndex((a) => a.name === spec.name) ?? -1;
-        const from = j >= 0 ? { key: at("alarms", j, "name"), value: spec.name } : prefixKey;
-        add("metricFilter", spec.name, `metric filter of ${acct}`, from);
-        add("alarm", alarmName(p, spec), `alarm of ${acct}`, from);
-        add("metricName", spec.metricName, `metric of ${acct}`, from);
-        add("metricNamespace", spec.namespace, `metric namespace of ${acct}`);
-      }
-    }
-    for (const a of source.accountPolicies)
-      add("accountPolicy", a.name, `account policy of ${acct} in ${a.region}`);
-    for (const role of source.senderRoles)
-      add("iamRole", role.name, `sender role of ${acct} in ${role.region}`);
-    for (const sender of source.eventSenders) {
-      add("iamRole", sender.roleName, `events role of ${acct} in ${sender.region}`);
-      add("sqsQueue", sender.deadLetterQueue.name, `events dead-letter queue of ${acct} in ${sender.region}`);
-      for (const rule of sender.rules) {
-        const j = s?.events.findIndex((e) => e.name === rule.configName && e.region === rule.region) ?? -1;
-        const from = j >= 0 ? { key: at("events", j, "name"), value: rule.configName } : prefixKey;
-        add("eventRule", rule.name, `events rule of ${acct} in ${rule.region}`, from);
-      }
-    }
-  });
-
-  if (plan.athena) {
-    const a = plan.athena;
-    add("s3Bucket", a.resultsBucket.name, "Athena results bucket", {
-      key: ["recipient", "athena", "resultsBucketName"],
-      value: a.resultsBucket.name,
-    });
-    const dbKey = { key: ["recipient", "athena", "database"], value: rs.athena.database };
-    add("glueDatabase", a.database, "Glue database", dbKey);
-    add("athenaWorkgroup", a.workgroup, "Athena workgroup");
-    for (const t of a.tables) add("glueTable", t.name, "Glue table");
-    for (const q of a.queries) add("athenaNamedQuery", q.name, "Athena named query");
-  }
-  return names;
-}
-
-export interface NameFinding extends PlannedName {
-  /** What is wrong, as a predicate ("is 65 characters; IAM role names allow at most 64"). */
-  rule: string;
-}
-
-/** The planned names that break their kind's rule. */
-export function nameFindings(names: readonly PlannedName[]): NameFinding[] {
-  return names.flatMap((n) => {
-    const rule = nameProblem(n.kind, n.name);
-    return rule === undefined ? [] : [{ ...n, rule }];
-  });
-}
-
 // ---------------------------------------------------------------------------------------------
 // The same check on registered resources (the AWS-data check runs it on mocked plans).
 
@@ -593,9 +455,7 @@ export interface ResourceNameFinding {
 }
 
 /** The physical names of registered resources that break their kind's rule. */
-export function resourceNameFindings(
-  resources: readonly (Pick<ResourceRecord, "type" | "name" | "inputs"> & { custom?: boolean })[],
-): ResourceNameFinding[] {
+export function resourceNameFindings(resources: readonly NamedResource[]): ResourceNameFinding[] {
   const findings: ResourceNameFinding[] = [];
   for (const r of resources) {
     for (const { property, kind } of NAME_PROPERTIES[r.type] ?? []) {

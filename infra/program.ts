@@ -1,6 +1,6 @@
 /**
- * The program: settings -> routing plan -> providers -> components -> stack outputs.
- * Settings are validated first, so a bad config stops before anything is registered.
+ * The program: settings -> plan -> checks (infra/stack.ts, once) -> providers -> components ->
+ * stack outputs. A bad config stops before anything is registered.
  *
  * One program, three parts (`central-logging:part`): `all` deploys everything; `recipient` only
  * the recipient account; `sources` only the listed source accounts, wired to a recipient stack's
@@ -9,14 +9,24 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Recipient } from "./components/recipient";
 import { SourceAccount } from "./components/sourceAccount";
-import { ConfigError, loadSettings, type Settings } from "./config";
+import type { Settings } from "./config";
+import { ConfigError } from "./kernel/messages";
 import { ProviderRegistry } from "./providers";
-import { planRouting, type RoutingPlan } from "./routing";
+import type { RoutingPlan } from "./routing";
 import { checkShard, RECIPIENT_OUTPUT_KEYS, type RecipientOutputs } from "./shards";
+import { loadStack, type Stack } from "./stack";
 
-export async function program(): Promise<Record<string, unknown>> {
-  const settings = loadSettings();
-  const plan = planRouting(settings);
+/** What one run realized: the stack outputs, and the settings and plan it realized them from. */
+export interface ProgramResult extends Stack {
+  outputs: Record<string, unknown>;
+}
+
+export async function program(): Promise<ProgramResult> {
+  const { settings, plan } = loadStack();
+  return { settings, plan, outputs: await realize(settings, plan) };
+}
+
+async function realize(settings: Settings, plan: RoutingPlan): Promise<Record<string, unknown>> {
   switch (settings.part) {
     case "recipient":
       return recipientPart(settings, plan).outputs;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { parseSettings, type RawConfig, type Settings } from "./config";
+import type { RawConfig, Settings } from "./config";
 import { planRouting } from "./routing";
 import { checkShard, type RecipientOutputs } from "./shards";
+import { resolveStack as parseSettings } from "./stack";
 
 const STACK = "acme/central-logging/recipient";
 const A = "111111111111";

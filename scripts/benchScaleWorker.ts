@@ -11,6 +11,7 @@ import { PerformanceObserver, performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { getHeapStatistics } from "node:v8";
 import * as pulumi from "@pulumi/pulumi";
+import { checkPlan } from "../infra/checks";
 import { PROJECT, parseSettings, rawConfigFrom } from "../infra/config";
 import { AWS_PROVIDER_TYPE, RecordingMocks } from "../infra/offline/mocks";
 import { runProgram } from "../infra/offline/run";
@@ -181,7 +182,7 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
-/** `parseSettings` (which plans once for its size checks) and `planRouting`, as the program calls them. */
+/** `parseSettings`, then `planRouting` and `checkPlan`: the program's settings -> plan -> checks. */
 function measureConfig(accounts: number, regions: number): ConfigMeasurement {
   const config = orgStackConfig({ accounts, regions });
   const once = () => {
@@ -190,7 +191,9 @@ function measureConfig(accounts: number, regions: number): ConfigMeasurement {
     const t1 = performance.now();
     if (!parsed.ok) throw new Error(`the generated config was refused:\n${parsed.errors.join("\n")}`);
     const plan = planRouting(parsed.settings);
+    const problems = checkPlan(parsed.settings, plan, rawConfigFrom(config));
     const t2 = performance.now();
+    if (problems.length > 0) throw new Error(`the generated config was refused:\n${problems.join("\n")}`);
     return { parseMs: t1 - t0, planMs: t2 - t1, routes: plan.sources.flatMap((s) => s.routes).length };
   };
   const cold = once();

@@ -7,12 +7,10 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { parseSettings, rawConfigFrom } from "../infra/config";
 import { renderMermaid } from "../infra/offline/mermaid";
 import { formatPlan, placeResources } from "../infra/offline/report";
 import { runProgram } from "../infra/offline/run";
 import { readStackFile } from "../infra/offline/stackFile";
-import { planRouting } from "../infra/routing";
 import { checkPlan, formatFinding } from "../tools/awsData/check";
 
 const FORMATS = ["text", "json", "mermaid"] as const;
@@ -66,10 +64,8 @@ async function main(): Promise<number> {
     console.error(run.configError ? run.errors.join("\n") : `central-logging: ${run.errors.join("\n")}`);
     return 1;
   }
-  const raw = rawConfigFrom(config);
-  const parsed = parseSettings(raw, stack);
-  if (!parsed.ok) throw new Error("the program accepted a config that parseSettings refuses");
-  const plan = planRouting(parsed.settings);
+  // The plan the program itself computed and realized: nothing is planned twice.
+  const plan = run.plan;
   if (format === "mermaid") {
     console.log(renderMermaid(plan));
   } else if (format === "json") {

@@ -7,11 +7,11 @@ import { parse as parseYaml } from "yaml";
 import {
   LOG_RETENTION_DAYS,
   type ParseResult,
-  parseSettings,
   type RawConfig,
   rawConfigFrom,
   type Settings,
 } from "../infra/config";
+import { resolveStack as parseSettings } from "../infra/stack";
 
 const RECIPIENT = { accountId: "999999999999", region: "ap-northeast-1" };
 

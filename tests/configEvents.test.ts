@@ -3,7 +3,8 @@
  * `recipient.athena`): defaults, and every refusal with the key and the value it names.
  */
 import { describe, expect, it } from "vitest";
-import { parseSettings, type RawConfig, type Settings } from "../infra/config";
+import type { RawConfig, Settings } from "../infra/config";
+import { resolveStack as parseSettings } from "../infra/stack";
 
 const RECIPIENT = { accountId: "999999999999", region: "ap-northeast-1" };
 

@@ -1,7 +1,7 @@
 /**
  * README.md embeds the dev stack's diagram between `<!-- plan:mermaid:dev:start/end -->`; this
  * fails when the block is not what `npm run docs` would write today. The diagram needs only the
- * routing plan, so it is computed here from `planRouting(parseSettings(...))`, no program run.
+ * plan, so it is computed here with `resolveStack` (as the program computes it), no program run.
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";

@@ -4,8 +4,9 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseSettings, type RawConfig, type Settings } from "../infra/config";
+import type { RawConfig, Settings } from "../infra/config";
 import { planRouting, type RoutePlan, type RoutingPlan } from "../infra/routing";
+import { resolveStack as parseSettings } from "../infra/stack";
 
 const NUM_RUNS = 150;
 

@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseSettings, type RawConfig } from "../config";
+import type { RawConfig } from "../config";
 import { planRouting, type RoutingPlan } from "../routing";
+import { resolveStack as parseSettings } from "../stack";
 import { escapeLabel, type FlowNode, renderMermaid, SECTIONS, type Section } from "./mermaid";
 
 function planOf(raw: RawConfig, stack = "t"): RoutingPlan {

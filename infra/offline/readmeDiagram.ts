@@ -1,10 +1,12 @@
 /**
  * The README embeds each stack's diagram between `<!-- plan:mermaid:<stack>:start -->` and
  * `<!-- plan:mermaid:<stack>:end -->`; `npm run docs` rewrites those blocks and a test fails when
- * one is stale. The diagram needs only the routing plan, so no program run (and no mocks) is needed.
+ * one is stale. The diagram needs only the plan (`resolveStack`, as the program computes it), so no
+ * program run (and no mocks) is needed.
  */
-import { parseSettings, rawConfigFrom } from "../config";
-import { planRouting, type RoutingPlan } from "../routing";
+import { rawConfigFrom } from "../config";
+import type { RoutingPlan } from "../routing";
+import { resolveStack } from "../stack";
 import { renderMermaid } from "./mermaid";
 import { readStackFile } from "./stackFile";
 
@@ -47,9 +49,9 @@ export function embedDiagram(readme: string, stack: string, diagram: string): st
 /** The routing plan of `Pulumi.<stack>.yaml`; throws with the config errors when it is refused. */
 export function planStackFile(path: string): RoutingPlan {
   const { stack, config } = readStackFile(path);
-  const parsed = parseSettings(rawConfigFrom(config), stack);
-  if (!parsed.ok) throw new Error(`${path}:\n${parsed.errors.join("\n")}`);
-  return planRouting(parsed.settings);
+  const resolved = resolveStack(rawConfigFrom(config), stack);
+  if (!resolved.ok) throw new Error(`${path}:\n${resolved.errors.join("\n")}`);
+  return resolved.plan;
 }
 
 /** Every diagram block of the README, each rewritten with `diagramOf(stack)`. */

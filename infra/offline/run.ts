@@ -3,13 +3,17 @@
  * Pulumi CLI. Mock state is process-global, so run it once per process (one test file, one CLI run).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { PROJECT } from "../config";
+import { PROJECT, type Settings } from "../config";
+import type { RoutingPlan } from "../routing";
 import { RecordingMocks } from "./mocks";
 
 export interface ProgramRun {
   ok: true;
   mocks: RecordingMocks;
   outputs: Record<string, unknown>;
+  /** The settings and the plan the program realized (computed once, by the program itself). */
+  settings: Settings;
+  plan: RoutingPlan;
 }
 
 export interface ProgramFailure {
@@ -46,16 +50,16 @@ export async function runProgram(
   );
   // Imported only now: the mocks must be in place before anything can register a resource.
   const { program } = await import("../program");
-  const { ConfigError } = await import("../config");
+  const { ConfigError } = await import("../kernel/messages");
   // The SDK records a stack trace for every output property it creates; with source maps on (tsx
   // turns them on) mapping those traces was about 40% of a large run. Errors thrown meanwhile
   // point into transpiled code; the messages are unchanged.
   const sourceMaps = process.sourceMapsEnabled;
   process.setSourceMapsEnabled(false);
   try {
-    const outputs = await program();
+    const { outputs, settings, plan } = await program();
     await waitForRegistrations();
-    return { ok: true, mocks, outputs: await resolve(outputs) };
+    return { ok: true, mocks, outputs: await resolve(outputs), settings, plan };
   } catch (err) {
     if (err instanceof ConfigError) return { ok: false, mocks, errors: err.errors, configError: true };
     return {

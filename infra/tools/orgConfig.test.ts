@@ -1,9 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CIS_CONTROLS } from "../cis";
-import { parseSettings, rawConfigFrom } from "../config";
+import { rawConfigFrom } from "../config";
 import { isAwsRegion } from "../regions";
 import { planRouting, type RoutingPlan } from "../routing";
+import { resolveStack as parseSettings } from "../stack";
 import {
   BENCH_REGIONS,
   BENCH_STACK,

@@ -3,13 +3,14 @@
  * prefix and region names, and as many sending accounts in one region as the config accepts.
  */
 import { expect, it } from "vitest";
-import { parseSettings, rawConfigFrom } from "../../infra/config";
+import { rawConfigFrom } from "../../infra/config";
+import { resolveStack } from "../../infra/stack";
 import { accountListConfig } from "./limitConfigs";
 import { checkStack } from "./planTest";
 
 /** The most senders the config check accepts (it bounds the trust policy by account count). */
 function mostSenders(): number {
-  const accepted = (n: number) => parseSettings(rawConfigFrom(accountListConfig(n)), "limits").ok;
+  const accepted = (n: number) => resolveStack(rawConfigFrom(accountListConfig(n)), "limits").ok;
   if (!accepted(1)) throw new Error("the account-list limit config is refused even with one sender");
   let [lo, hi] = [1, 200];
   while (lo < hi) {
