@@ -501,135 +501,57 @@ function parseJsonOrText(text: string): unknown {
   }
 }
 
-export type Transport = "kinesis" | "firehose";
-export type TrafficType = "ALL" | "ACCEPT" | "REJECT";
+/**
+ * Settings types are the schema's own output. The config step resolves a few keys whose defaults
+ * depend on other keys (a region picked from the account's one region, names defaulting to the
+ * prefix): `Resolved` makes exactly those required.
+ */
+type Resolved<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: Exclude<T[P], undefined> };
 
-export interface Subscription {
-  logGroup: string;
-  region: string;
-  filterPattern: string;
-  filterName: string;
-}
+type RecipientOutput = z.output<typeof RecipientSchema>;
+type SourceOutput = z.output<typeof SourceSchema>;
+type TrailOutput = z.output<typeof CloudTrailSchema>;
 
-export interface FlowLog {
-  vpcId: string;
-  region: string;
-  trafficType: TrafficType;
-  logGroup: string;
-  retentionDays: number;
-  forward: boolean;
-  filterName: string;
-}
-
-export interface CloudTrailSettings {
-  region: string;
-  name: string;
-  logGroup: string;
-  retentionDays: number;
-  snsTopic: boolean;
-  organization: boolean;
-  forward?: { filterPattern: string; filterName: string };
-}
-
+export type Transport = RecipientOutput["transport"];
+export type TrafficType = z.output<typeof FlowLogSchema>["trafficType"];
+export type Subscription = Resolved<z.output<typeof SubscriptionSchema>, "region" | "filterName">;
+export type FlowLog = Resolved<z.output<typeof FlowLogSchema>, "region" | "logGroup" | "filterName">;
+export type CloudTrailSettings = Resolved<Omit<TrailOutput, "forward">, "region" | "name"> & {
+  forward?: Resolved<NonNullable<TrailOutput["forward"]>, "filterName">;
+};
 export type AlarmComparison = z.output<typeof ComparisonOperator>;
-
-export interface AlarmSettings {
-  name: string;
-  filterPattern: string;
-  threshold: number;
-  periodSeconds: number;
-  evaluationPeriods: number;
-  comparisonOperator: AlarmComparison;
-  description?: string;
-}
-
-export interface AlarmNotifications {
-  emails: string[];
-  httpsEndpoints: string[];
-  sqsQueueArns: string[];
-}
-
-export interface ForwardAllSettings {
-  regions: string[];
-  filterPattern: string;
-  exclude: string[];
-}
-
-export interface EventRuleSettings {
-  name: string;
-  region: string;
-  /** The pattern as the JSON text EventBridge takes. */
+export type AlarmSettings = z.output<typeof AlarmSchema>;
+export type AlarmNotifications = z.output<typeof NotificationsSchema>;
+export type ForwardAllSettings = Resolved<z.output<typeof ForwardAllSchema>, "regions">;
+/** `pattern` is the JSON text EventBridge takes. */
+export type EventRuleSettings = Resolved<Omit<z.output<typeof EventRuleSchema>, "pattern">, "region"> & {
   pattern: string;
-  readOnlyEvents: boolean;
-  description?: string;
-}
-
-export interface SourceSettings {
-  accountId: string;
-  roleArn?: string;
-  regions: string[];
+};
+export type SourceSettings = Omit<
+  SourceOutput,
+  "subscriptions" | "flowLogs" | "cloudTrail" | "forwardAll" | "events"
+> & {
   subscriptions: Subscription[];
   flowLogs: FlowLog[];
   cloudTrail?: CloudTrailSettings;
   forwardAll?: ForwardAllSettings;
-  alarms: AlarmSettings[];
-  cisAlarms: boolean;
-  alarmNotifications: AlarmNotifications;
   events: EventRuleSettings[];
-}
-
-export interface Buffering {
-  bufferSizeMiB: number;
-  bufferIntervalSeconds: number;
-}
-
-export interface AthenaSettings {
-  enabled: boolean;
-  database: string;
-  resultsBucketName: string;
-  resultsExpireDays: number;
-  bytesScannedCutoffGiB?: number;
-}
-
-export type SearchSettings = Omit<z.output<typeof SearchSchema>, "domainName" | "replicas"> & {
-  domainName: string;
-  replicas: number;
 };
-
-export interface RecipientSettings {
-  accountId: string;
-  roleArn?: string;
-  region: string;
-  bucketRegion: string;
-  transport: Transport;
-  trailKms: boolean;
-  organizationId?: string;
-  trustPolicyMaxChars: number;
-  bucketName: string;
-  lifecycle: {
-    infrequentAccessDays: number;
-    glacierDays: number;
-    expireDays: number;
-    noncurrentVersionExpireDays: number;
-  };
-  stream: { shardCount?: number; retentionHours: number };
-  firehose: Buffering;
-  events: Buffering;
+export type Buffering = z.output<typeof buffering>;
+export type AthenaSettings = Resolved<RecipientOutput["athena"], "database" | "resultsBucketName">;
+export type SearchSettings = Resolved<z.output<typeof SearchSchema>, "domainName" | "replicas">;
+export type RecipientSettings = Resolved<
+  Omit<RecipientOutput, "athena" | "search">,
+  "bucketRegion" | "bucketName"
+> & {
   athena: AthenaSettings;
   search?: SearchSettings;
-}
-
-export interface Settings {
+};
+export type Settings = Resolved<Omit<z.output<typeof RootSchema>, "recipient" | "sources">, "namePrefix"> & {
   stack: string;
-  /** Prefix of every physical name (roles, stream, Firehose, destinations, bucket). */
-  namePrefix: string;
-  /** What this stack deploys (`all` by default). */
-  part: Part;
-  /** With `part: sources`: the recipient stack to read outputs from. */
-  recipientStack?: string;
   recipient: RecipientSettings;
   sources: SourceSettings[];
-}
+};
 
 export type ParseResult = { ok: true; settings: Settings } | { ok: false; errors: string[] };
 

@@ -34,7 +34,7 @@ async function realize(settings: Settings, plan: RoutingPlan): Promise<Record<st
       return sourcesPart(settings, plan);
     default: {
       const recipient = recipientPart(settings, plan);
-      await sourceAccounts(settings, plan, recipient.registry, recipient.refs);
+      await sourceAccounts(plan, recipient.registry, recipient.refs);
       return recipient.outputs;
     }
   }
@@ -71,9 +71,7 @@ function recipientPart(settings: Settings, plan: RoutingPlan) {
     plan: r,
     destinations: plan.destinations,
     trails: plan.trails,
-    settings: settings.recipient,
     ...(plan.athena ? { athena: plan.athena } : {}),
-    namePrefix: settings.namePrefix,
     ...(settings.recipient.search ? { randomProvider: registry.random() } : {}),
     providers: registry.forAccount(r.accountId, [
       r.homeRegion,
@@ -140,7 +138,6 @@ function recipientPart(settings: Settings, plan: RoutingPlan) {
 }
 
 async function sourceAccounts(
-  settings: Settings,
   plan: RoutingPlan,
   registry: ProviderRegistry,
   refs: RecipientRefs,
@@ -156,7 +153,6 @@ async function sourceAccounts(
         ...source.eventSenders.map((e) => e.region),
       ]),
       archive: refs.archive,
-      namePrefix: settings.namePrefix,
       ...(refs.events ? { events: refs.events } : {}),
     });
     // Let this account's registrations go out before building the next: otherwise every
@@ -183,7 +179,7 @@ async function sourcesPart(settings: Settings, plan: RoutingPlan): Promise<Recor
   if (problems.length > 0) throw new ConfigError(problems);
 
   const registry = registryFor(settings, settings.sources);
-  await sourceAccounts(settings, plan, registry, {
+  await sourceAccounts(plan, registry, {
     destinations: Object.fromEntries(
       Object.entries(outputs.destinationArns).map(([region, arn]) => [region, { arn }]),
     ),

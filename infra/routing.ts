@@ -12,7 +12,10 @@ import { athenaTables, type TableDefinition } from "./athena/tables";
 import type {
   AlarmNotifications,
   AlarmSettings,
+  Buffering,
   FlowLog,
+  RecipientSettings,
+  SearchSettings,
   Settings,
   SourceSettings,
   Transport,
@@ -26,9 +29,11 @@ export interface RecipientPlan {
   transport: Transport;
   bucketName: string;
   bucketArn: string;
-  /** Set with `transport: kinesis`. */
-  stream?: { name: string; arn: string };
-  firehose: { name: string; arn: string; roleName: string; roleArn: string };
+  /** The archive's lifecycle (`recipient.lifecycle`). */
+  lifecycle: RecipientSettings["lifecycle"];
+  /** Set with `transport: kinesis`; unset `shardCount` = on-demand capacity. */
+  stream?: { name: string; arn: string; shardCount?: number; retentionHours: number };
+  firehose: { name: string; arn: string; roleName: string; roleArn: string; buffering: Buffering };
   /** The Lambda that un-gzips stream records for Firehose (kinesis transport only). */
   processor?: { name: string; arn: string; roleName: string; logGroup: string };
   /** What destinations write into: the stream (kinesis) or the Firehose (firehose). */
@@ -55,6 +60,8 @@ interface FunctionPlan {
 
 /** OpenSearch in the home region, fed by one forwarder from the stream (no source is involved). */
 export interface SearchPlan {
+  /** `recipient.search` as configured, defaults resolved (node sizes, indices, forwarder tuning). */
+  settings: SearchSettings;
   domainName: string;
   domainArn: string;
   forwarder: FunctionPlan;
@@ -74,7 +81,9 @@ export interface EventsArchivePlan {
   bus: { name: string; arn: string };
   /** The rule on the bus that delivers everything on it to the Firehose. */
   busRule: { name: string; arn: string };
-  firehose: { name: string; arn: string; roleName: string; roleArn: string };
+  firehose: { name: string; arn: string; roleName: string; roleArn: string; buffering: Buffering };
+  /** Organization mode: the bus admits the organization's rules named `<namePrefix>-*`. */
+  namePrefix: string;
   /** Assumed by EventBridge (only for the bus rule) to put records into the Firehose. */
   deliveryRole: { name: string; arn: string };
   /** Events the bus rule could not deliver after EventBridge's retries. */
@@ -136,6 +145,8 @@ export interface TrailPlan {
 }
 
 export interface AlarmsPlan {
+  /** Alarm names are `<namePrefix>-<alarm>`. */
+  namePrefix: string;
   region: string;
   logGroup: string;
   topic: { name: string; arn: string };
@@ -263,6 +274,7 @@ export function planRecipient(settings: Settings): RecipientPlan {
     arn: arn.firehose(home, acct, firehoseName),
     roleName: `${p}-firehose`,
     roleArn: arn.role(acct, `${p}-firehose`),
+    buffering: r.firehose,
   };
   const destinationRole = { name: `${p}-cwl-destination`, arn: arn.role(acct, `${p}-cwl-destination`) };
   const base = {
@@ -272,6 +284,7 @@ export function planRecipient(settings: Settings): RecipientPlan {
     transport: r.transport,
     bucketName: r.bucketName,
     bucketArn: arn.bucket(r.bucketName),
+    lifecycle: r.lifecycle,
     firehose,
     destinationRole,
     ...(r.organizationId ? { organizationId: r.organizationId } : {}),
@@ -279,8 +292,13 @@ export function planRecipient(settings: Settings): RecipientPlan {
     ...(settings.sources.some((s) => s.events.length > 0) ? { events: planEventsArchive(settings) } : {}),
   };
   if (r.transport === "firehose") return { ...base, targetArn: firehose.arn };
-  const search = r.search ? planSearch(settings, r.search.domainName) : undefined;
-  const stream = { name: `${p}-logs`, arn: arn.stream(home, acct, `${p}-logs`) };
+  const search = r.search ? planSearch(settings, r.search) : undefined;
+  const stream = {
+    name: `${p}-logs`,
+    arn: arn.stream(home, acct, `${p}-logs`),
+    ...(r.stream.shardCount !== undefined ? { shardCount: r.stream.shardCount } : {}),
+    retentionHours: r.stream.retentionHours,
+  };
   const processorName = `${p}-cwl-gunzip`;
   return {
     ...base,
@@ -296,7 +314,8 @@ export function planRecipient(settings: Settings): RecipientPlan {
   };
 }
 
-function planSearch(settings: Settings, domainName: string): SearchPlan {
+function planSearch(settings: Settings, search: SearchSettings): SearchPlan {
+  const { domainName } = search;
   const { namePrefix: p } = settings;
   const { accountId: acct, region: home } = settings.recipient;
   const fn = (name: string): FunctionPlan => ({
@@ -308,6 +327,7 @@ function planSearch(settings: Settings, domainName: string): SearchPlan {
     logGroupArn: arn.logGroup(home, acct, `/aws/lambda/${name}`),
   });
   return {
+    settings: search,
     domainName,
     domainArn: arn.searchDomain(home, acct, domainName),
     forwarder: fn(`${p}-search-forwarder`),
@@ -346,7 +366,9 @@ function planEventsArchive(settings: Settings): EventsArchivePlan {
       arn: arn.firehose(home, acct, `${p}-events`),
       roleName: `${p}-events-firehose`,
       roleArn: arn.role(acct, `${p}-events-firehose`),
+      buffering: settings.recipient.events,
     },
+    namePrefix: p,
     deliveryRole: { name: `${p}-events-delivery`, arn: arn.role(acct, `${p}-events-delivery`) },
     deadLetterQueue: { name: `${p}-events-bus-dlq`, arn: arn.queue(home, acct, `${p}-events-bus-dlq`) },
     senderAccountIds: [...new Set(rules.map((r) => r.accountId))].sort(),
@@ -465,6 +487,7 @@ export function planRouting(settings: Settings): RoutingPlan {
     const alarms: AlarmsPlan | undefined =
       t && (source.alarms.length > 0 || source.cisAlarms)
         ? {
+            namePrefix: settings.namePrefix,
             region: t.region,
             logGroup: t.logGroup,
             topic: {

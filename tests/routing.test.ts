@@ -572,15 +572,21 @@ describe("routing plan properties", () => {
           arn: `arn:aws:firehose:${home}:${acct}:deliverystream/${p}-archive`,
           roleName: `${p}-firehose`,
           roleArn: `arn:aws:iam::${acct}:role/${p}-firehose`,
+          // The plan carries what the components realize: the configured buffering.
+          buffering: settings.recipient.firehose,
         });
+        expect(recipient.lifecycle).toEqual(settings.recipient.lifecycle);
         expect(recipient.destinationRole).toEqual({
           name: `${p}-cwl-destination`,
           arn: `arn:aws:iam::${acct}:role/${p}-cwl-destination`,
         });
         if (settings.recipient.transport === "kinesis") {
+          const { shardCount, retentionHours } = settings.recipient.stream;
           expect(recipient.stream).toEqual({
             name: `${p}-logs`,
             arn: `arn:aws:kinesis:${home}:${acct}:stream/${p}-logs`,
+            ...(shardCount === undefined ? {} : { shardCount }),
+            retentionHours,
           });
           expect(recipient.targetArn).toBe(`arn:aws:kinesis:${home}:${acct}:stream/${p}-logs`);
           expect(recipient.processor).toEqual({
@@ -702,11 +708,18 @@ describe("knowledge-center setup (firehose, flow logs in us-east-2)", () => {
       transport: "firehose",
       bucketName: "central-logging-kc-archive-111111111111-us-west-2",
       bucketArn: "arn:aws:s3:::central-logging-kc-archive-111111111111-us-west-2",
+      lifecycle: {
+        infrequentAccessDays: 30,
+        glacierDays: 365,
+        expireDays: 1095,
+        noncurrentVersionExpireDays: 30,
+      },
       firehose: {
         name: "central-logging-kc-archive",
         arn: "arn:aws:firehose:us-east-1:111111111111:deliverystream/central-logging-kc-archive",
         roleName: "central-logging-kc-firehose",
         roleArn: "arn:aws:iam::111111111111:role/central-logging-kc-firehose",
+        buffering: { bufferSizeMiB: 64, bufferIntervalSeconds: 300 },
       },
       targetArn: "arn:aws:firehose:us-east-1:111111111111:deliverystream/central-logging-kc-archive",
       destinationRole: {
@@ -774,6 +787,7 @@ describe("blog setup (kinesis, CloudTrail log group in ap-northeast-1)", () => {
     expect(plan.recipient.stream).toEqual({
       name: "central-logging-blog-logs",
       arn: "arn:aws:kinesis:ap-northeast-1:999999999999:stream/central-logging-blog-logs",
+      retentionHours: 24,
     });
     expect(plan.recipient.processor).toEqual({
       name: "central-logging-blog-cwl-gunzip",

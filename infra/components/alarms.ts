@@ -5,8 +5,6 @@ import type { AlarmsPlan } from "../routing";
 
 export interface AlarmsArgs {
   plan: AlarmsPlan;
-  /** Prefix of alarm names (alarm names are per account and region). */
-  namePrefix: string;
   /** The log group the metric filters read: the trail's. */
   logGroupName: pulumi.Input<string>;
   /** The source account's provider in the trail's region. */
@@ -57,7 +55,7 @@ export class Alarms extends pulumi.ComponentResource {
         new aws.cloudwatch.MetricAlarm(
           `${name}-${spec.key}`,
           {
-            name: alarmName(args.namePrefix, spec),
+            name: alarmName(args.plan.namePrefix, spec),
             ...(spec.description ? { alarmDescription: spec.description } : {}),
             namespace: spec.namespace,
             metricName: spec.metricName,

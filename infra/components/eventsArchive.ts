@@ -1,6 +1,5 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { Buffering } from "../config";
 import { AREAS, EVENTS_LAYOUT, EVENTS_PARTITION_QUERY, errorPrefix, firehosePrefix } from "../layout";
 import {
   eventBusPolicy,
@@ -21,10 +20,8 @@ export interface EventsArchiveArgs {
   plan: EventsArchivePlan;
   recipientAccountId: string;
   bucketArn: string;
-  buffering: Buffering;
   /** Organization mode: the bus admits the organization's rules of this stack. */
   organizationId?: string;
-  namePrefix: string;
   /** The archive bucket: Firehose checks at create time that it can write it. */
   bucket?: pulumi.Resource;
   /** The recipient account's provider in the home region. */
@@ -80,8 +77,8 @@ export class EventsArchive extends pulumi.ComponentResource {
           bucketArn: args.bucketArn,
           prefix: firehosePrefix(EVENTS_LAYOUT),
           errorOutputPrefix: errorPrefix(AREAS.events),
-          bufferingSize: args.buffering.bufferSizeMiB,
-          bufferingInterval: args.buffering.bufferIntervalSeconds,
+          bufferingSize: plan.firehose.buffering.bufferSizeMiB,
+          bufferingInterval: plan.firehose.buffering.bufferIntervalSeconds,
           ...PARTITIONED_GZIP_OBJECTS,
           processingConfiguration: {
             enabled: true,
@@ -109,7 +106,7 @@ export class EventsArchive extends pulumi.ComponentResource {
                 busArn: plan.bus.arn,
                 senderAccountIds: plan.senderAccountIds,
                 senderRuleArns: plan.senderRuleArns,
-                namePrefix: args.namePrefix,
+                namePrefix: plan.namePrefix,
                 ...(args.organizationId ? { organizationId: args.organizationId } : {}),
               }),
             ),

@@ -1,7 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type * as random from "@pulumi/random";
-import type { RecipientSettings } from "../config";
 import { destinationPermissions, destinationTrustPolicy, trailKeyPolicy } from "../policies";
 import type { AthenaPlan, DestinationPlan, RecipientPlan, TrailPlan } from "../routing";
 import { ArchiveBucket } from "./archiveBucket";
@@ -16,13 +15,10 @@ export interface RecipientArgs {
   destinations: DestinationPlan[];
   /** Trails of source accounts that deliver into the archive. */
   trails?: TrailPlan[];
-  settings: Pick<RecipientSettings, "lifecycle" | "stream" | "firehose" | "events" | "search">;
   /** The stack's `random` provider (for the search domain's password). */
   randomProvider?: random.Provider;
   /** Glue tables and an Athena workgroup over the archive (`recipient.athena`). */
   athena?: AthenaPlan;
-  /** Prefix of physical names (the event bus admits this stack's rules by it). */
-  namePrefix: string;
   /** Providers of the recipient account by region: home, bucket and every destination region. */
   providers: Record<string, aws.Provider>;
 }
@@ -57,7 +53,7 @@ export class Recipient extends pulumi.ComponentResource {
       `${name}-archive`,
       {
         bucketName: plan.bucketName,
-        lifecycle: args.settings.lifecycle,
+        lifecycle: plan.lifecycle,
         trails: (args.trails ?? []).map((t) => ({
           accountId: t.accountId,
           trailArn: t.arn,
@@ -94,7 +90,7 @@ export class Recipient extends pulumi.ComponentResource {
     }
 
     if (plan.stream) {
-      const { shardCount, retentionHours } = args.settings.stream;
+      const { shardCount, retentionHours } = plan.stream;
       this.stream = new aws.kinesis.Stream(
         `${name}-stream`,
         {
@@ -115,7 +111,7 @@ export class Recipient extends pulumi.ComponentResource {
       `${name}-delivery`,
       {
         plan,
-        buffering: args.settings.firehose,
+        buffering: plan.firehose.buffering,
         ...(this.stream ? { stream: this.stream } : {}),
         // The bucket must exist before Firehose validates that it can write it.
         bucket: this.archive,
@@ -131,8 +127,7 @@ export class Recipient extends pulumi.ComponentResource {
           plan: plan.events,
           recipientAccountId: plan.accountId,
           bucketArn: plan.bucketArn,
-          buffering: args.settings.events,
-          namePrefix: args.namePrefix,
+
           ...(plan.organizationId ? { organizationId: plan.organizationId } : {}),
           bucket: this.archive,
           provider: home,
@@ -141,16 +136,15 @@ export class Recipient extends pulumi.ComponentResource {
       );
     }
 
-    if (plan.search && plan.stream && args.settings.search) {
+    if (plan.search && plan.stream) {
       if (!args.randomProvider) throw new Error("central-logging: search needs the stack's random provider");
       this.search = new SearchDomain(
         `${name}-search`,
         {
           plan: plan.search,
-          settings: args.settings.search,
           accountId: plan.accountId,
           streamArn: plan.stream.arn,
-          streamRetentionHours: args.settings.stream.retentionHours,
+          streamRetentionHours: plan.stream.retentionHours,
           ...(this.stream ? { stream: this.stream } : {}),
           provider: home,
           randomProvider: args.randomProvider,

@@ -1,7 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { SearchSettings } from "../config";
 import {
   searchDomainAccessPolicy,
   searchForwarderPermissions,
@@ -13,7 +12,6 @@ import { bundledLambda, deadLetterQueue, lambdaRole } from "./pieces";
 
 export interface SearchDomainArgs {
   plan: SearchPlan;
-  settings: SearchSettings;
   accountId: string;
   /** The central stream the forwarder reads. */
   streamArn: string;
@@ -58,7 +56,8 @@ export class SearchDomain extends pulumi.ComponentResource {
 
   constructor(name: string, args: SearchDomainArgs, opts?: pulumi.ComponentResourceOptions) {
     super("central-logging:search:SearchDomain", name, {}, opts);
-    const { plan, settings: s } = args;
+    const { plan } = args;
+    const s = plan.settings;
     const o = { parent: this, provider: args.provider };
 
     const password = new random.RandomPassword(

@@ -31,8 +31,6 @@ export interface SourceAccountArgs {
     policy?: pulumi.Resource;
     trailKeyArn?: pulumi.Input<string>;
   };
-  /** Prefix of alarm names. */
-  namePrefix: string;
   /** The recipient's events archive, for the account's EventBridge rules (if it has any). */
   events?: { busArn: pulumi.Input<string>; firehoseArn: pulumi.Input<string> };
 }
@@ -118,7 +116,6 @@ export class SourceAccount extends pulumi.ComponentResource {
           `${name}-alarms`,
           {
             plan: plan.alarms,
-            namePrefix: args.namePrefix,
             logGroupName: trail.logGroup.name,
             provider: provider(plan.alarms.region),
           },
