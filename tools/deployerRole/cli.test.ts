@@ -1,0 +1,53 @@
+/** `npm run deployer-role` on the dev stack, as a child process (the program runs under mocks). */
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { IAM_MANAGED_POLICY_MAX } from "../awsData/limits";
+import { type AccountRole, policySize } from "./generate";
+
+const run = (args: string[]) =>
+  promisify(execFile)("npx", ["tsx", "scripts/deployerRole.ts", ...args], { maxBuffer: 16 * 1024 * 1024 });
+
+describe("npm run deployer-role", () => {
+  it("prints the trust and permission policies of every dev account as JSON", async () => {
+    const { stdout } = await run([
+      "--stack",
+      "dev",
+      "--json",
+      "--principal",
+      "arn:aws:iam::123456789012:role/ci",
+    ]);
+    const out = JSON.parse(stdout) as {
+      stack: string;
+      accounts: AccountRole[];
+      unconfirmedActions: unknown[];
+    };
+    expect(out.stack).toBe("dev");
+    expect(out.accounts.map((a) => a.accountId).sort()).toEqual([
+      "111111111111",
+      "222222222222",
+      "999999999999",
+    ]);
+    for (const a of out.accounts) {
+      expect(a.trust.Statement[0]!.Principal).toEqual({ AWS: "arn:aws:iam::123456789012:role/ci" });
+      expect(a.policies.length).toBeGreaterThan(0);
+      for (const p of a.policies) expect(policySize(p.document)).toBeLessThanOrEqual(IAM_MANAGED_POLICY_MAX);
+    }
+    expect(out.unconfirmedActions.length).toBeGreaterThan(0);
+  });
+
+  it("prints one account as text with --account", async () => {
+    const { stdout } = await run([
+      "--stack",
+      "dev",
+      "--account",
+      "222222222222",
+      "--management-account",
+      "123456789012",
+    ]);
+    expect(stdout).toContain("== account 222222222222 (source)");
+    expect(stdout).not.toContain("== account 999999999999");
+    expect(stdout).toContain('"AWS": "arn:aws:iam::123456789012:root"');
+    expect(stdout).toContain("logs:PutSubscriptionFilter");
+  });
+});
