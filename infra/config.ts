@@ -9,12 +9,12 @@
  * and infra/stack.ts puts the three together, once.
  */
 import { z } from "zod";
-import { checkEventPattern, DEFAULT_EVENT_PATTERN, eventPatternJson } from "./eventPattern";
-import { checkFilterPattern } from "./filterPattern";
+import { checkEventPattern, DEFAULT_EVENT_PATTERN, eventPatternJson } from "./events/eventPattern";
+import { checkFilterPattern } from "./forwarding/filterPattern";
 import { formatMessage, formatPath, isRecord, valueAt } from "./kernel/messages";
-import { isBucketName, NAME_RULES, nameProblem } from "./nameLimits";
-import { TRUST_POLICY_DEFAULT_MAX_CHARS, TRUST_POLICY_RAISED_MAX_CHARS } from "./policies/document";
-import { isAwsRegion } from "./regions";
+import { isBucketName, NAME_RULES, nameProblem } from "./kernel/nameLimits";
+import { TRUST_POLICY_DEFAULT_MAX_CHARS, TRUST_POLICY_RAISED_MAX_CHARS } from "./kernel/policyDocument";
+import { isAwsRegion } from "./kernel/regions";
 
 export const PROJECT = "central-logging";
 

@@ -7,13 +7,13 @@
  * outputs (`recipientStack`), so a large organization deploys its accounts in parallel shards.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { Recipient } from "./components/recipient";
-import { SourceAccount } from "./components/sourceAccount";
+import { Recipient } from "./accounts/recipient";
+import { SourceAccount } from "./accounts/sourceAccount";
 import type { Settings } from "./config";
 import { ConfigError } from "./kernel/messages";
-import { ProviderRegistry } from "./providers";
+import { ProviderRegistry } from "./kernel/providers";
 import type { RoutingPlan } from "./routing";
-import { checkShard, RECIPIENT_OUTPUT_KEYS, type RecipientOutputs } from "./shards";
+import { checkShard, RECIPIENT_OUTPUT_KEYS, type RecipientOutputs } from "./shards/shards";
 import { loadStack, type Stack } from "./stack";
 
 /** What one run realized: the stack outputs, and the settings and plan it realized them from. */

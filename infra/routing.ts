@@ -20,7 +20,7 @@ import type {
   SourceSettings,
   Transport,
 } from "./config";
-import { arn } from "./names";
+import { arn } from "./kernel/names";
 
 export interface RecipientPlan {
   accountId: string;

@@ -1,11 +1,11 @@
 /**
- * The policies against the real program run under Pulumi's mocks (infra/offline): every
+ * The policies against the real program run under Pulumi's mocks (tools/offline): every
  * registered resource and provider becomes what the engine would hand the pack. Not part of the
  * pack (it imports the program); `npm run policy:check` and the program tests use it.
  */
 import type { PolicyProviderResource } from "@pulumi/policy";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
-import type { RecordingMocks, ResourceRecord } from "../infra/offline/mocks";
+import type { RecordingMocks, ResourceRecord } from "../tools/offline/mocks";
 import { AWS_PROVIDER_TYPE } from "./providers";
 import { awsProvider, type ResourceInput, urnOf } from "./validation";
 

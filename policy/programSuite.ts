@@ -4,8 +4,8 @@
  * mutated copy of the same registrations shows the check is live.
  */
 import { beforeAll, expect, it } from "vitest";
-import { runProgram } from "../infra/offline/run";
-import { readStackFile } from "../infra/offline/stackFile";
+import { runProgram } from "../tools/offline/run";
+import { readStackFile } from "../tools/offline/stackFile";
 import { S3_TYPES } from "./archiveBucket";
 import { ROLE_TYPE } from "./confusedDeputy";
 import { LOG_GROUP_TYPE } from "./logRetention";

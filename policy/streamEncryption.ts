@@ -1,7 +1,7 @@
 /**
  * Records are encrypted at rest on their way to the archive. Kinesis streams use KMS. A Firehose
  * either encrypts itself (`serverSideEncryption`, which AWS offers for direct put only) or reads a
- * Kinesis stream (see infra/components/archiveDelivery.ts): then the stream holds the records at
+ * Kinesis stream (see infra/archive/archiveDelivery.ts): then the stream holds the records at
  * rest, so it must be one of this stack's streams and KMS-encrypted.
  */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";

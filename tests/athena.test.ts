@@ -6,8 +6,8 @@
  */
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { logGroupPartition } from "../infra/layout";
-import type { ResourceRecord } from "../infra/offline/mocks";
+import { logGroupPartition } from "../infra/archive/layout";
+import type { ResourceRecord } from "../tools/offline/mocks";
 import { input, policyOf, type Registered, runStack, stackConfig, T } from "./support/program";
 
 const RECIPIENT = "999999999999";

@@ -3,7 +3,7 @@
  * resource, no component — with one message naming every offending key and value.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { type ProgramFailure, type ProgramRun, runProgram } from "../infra/offline/run";
+import { type ProgramFailure, type ProgramRun, runProgram } from "../tools/offline/run";
 import { stackConfig } from "./support/program";
 
 let run: ProgramRun | ProgramFailure;

@@ -6,8 +6,8 @@
 import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { describe, expect, it } from "vitest";
-import { type BenchReport, ConfigMeasurementSchema, RunMeasurementSchema } from "../infra/tools/benchReport";
-import { expectedRegistrations, orgCounts, total } from "../infra/tools/orgConfig";
+import { type BenchReport, ConfigMeasurementSchema, RunMeasurementSchema } from "../tools/bench/benchReport";
+import { expectedRegistrations, orgCounts, total } from "../tools/bench/orgConfig";
 
 function bench(...args: string[]) {
   const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/benchScale.ts", ...args], {

@@ -4,7 +4,7 @@
  * built from a few lines of config, with the write-up's `iam:PassRole` grant left out.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { LOGS_PARTITION_QUERY } from "../infra/layout";
+import { LOGS_PARTITION_QUERY } from "../infra/archive/layout";
 import { input, list, policyOf, type Registered, runStack, stackConfig, T } from "./support/program";
 
 const RECIPIENT = "999999999999";

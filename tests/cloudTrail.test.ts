@@ -4,7 +4,7 @@
  * `{ $.eventName = "DescribeTrails" }`, the CIS monitoring set, and the trail's group forwarded.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { CIS_CONTROLS } from "../infra/cis";
+import { CIS_CONTROLS } from "../infra/cloudtrail/cis";
 import { input, list, policyOf, type Registered, runStack, stackConfig, T } from "./support/program";
 
 const RECIPIENT = "999999999999";

@@ -241,7 +241,7 @@ describe("recipient.search", () => {
     ],
     [{ volumeSizeGiB: 5 }, "recipient.search.volumeSizeGiB: 5 must be at least 10"],
     [{ indexPrefix: "CWL" }, "recipient.search.indexPrefix: 'CWL' is not an index prefix"],
-    // The domain policy can no longer narrow by network (infra/policies/search.ts): refused, said why.
+    // The domain policy can no longer narrow by network (infra/search/policies.ts): refused, said why.
     [
       { allowedCidrs: ["203.0.113.0/24"] },
       `recipient.search.allowedCidrs: ["203.0.113.0/24"] is no longer accepted: the provisioner (a Lambda with no fixed address) logs in as the domain's master with a password`,

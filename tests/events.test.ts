@@ -6,7 +6,7 @@
  * region target the Firehose directly. The write-up's roles had no confused-deputy condition.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { EVENTS_PARTITION_QUERY } from "../infra/layout";
+import { EVENTS_PARTITION_QUERY } from "../infra/archive/layout";
 import { input, list, policyOf, type Registered, runStack, stackConfig, T } from "./support/program";
 
 const RECIPIENT = "999999999999";

@@ -5,7 +5,7 @@
  */
 import { readdirSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { readStackFile } from "../infra/offline/stackFile";
+import { readStackFile } from "../tools/offline/stackFile";
 import { list, type Policy, policyOf, type Registered, runStack } from "./support/program";
 
 let p: Registered;

@@ -5,7 +5,7 @@
  * the log group's region (us-east-2). Its `firehose:*` / `iam:PassRole` grants are not needed.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { LOGS_PARTITION_QUERY } from "../infra/layout";
+import { LOGS_PARTITION_QUERY } from "../infra/archive/layout";
 import { input, list, policyOf, type Registered, runStack, stackConfig, T } from "./support/program";
 
 const RECIPIENT = "111111111111";

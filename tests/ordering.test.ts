@@ -5,7 +5,7 @@
  * role policy and target, Firehose / Lambda / flow log -> their role policy).
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { readStackFile } from "../infra/offline/stackFile";
+import { readStackFile } from "../tools/offline/stackFile";
 import { type Registered, runStack, T } from "./support/program";
 
 let p: Registered;

@@ -69,7 +69,7 @@ describe("recipient in organization mode", () => {
   });
 
   // aws:SourceOrgID is not documented as present when CloudWatch Logs assumes a destination role:
-  // IfExists, so that its absence cannot stop every delivery (infra/policies/destination.ts).
+  // IfExists, so that its absence cannot stop every delivery (infra/forwarding/destinationPolicies.ts).
   it("trusts CloudWatch Logs of each destination region for any account of the organization", () => {
     const trust = policyOf(p.one(T.role, "recipient-destination-role"), "assumeRolePolicy");
     expect(trust.Statement.map((s) => [s.Principal, s.Condition])).toEqual([

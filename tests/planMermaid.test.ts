@@ -6,7 +6,7 @@
 import { execFile } from "node:child_process";
 import { tmpdir } from "node:os";
 import { beforeAll, describe, expect, it } from "vitest";
-import { stackDiagram } from "../infra/offline/readmeDiagram";
+import { stackDiagram } from "../tools/offline/readmeDiagram";
 
 interface Run {
   code: number;

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { diagramBlock, diagramStacks, readDiagramBlock, stackDiagram } from "../infra/offline/readmeDiagram";
+import { diagramBlock, diagramStacks, readDiagramBlock, stackDiagram } from "../tools/offline/readmeDiagram";
 
 const readme = readFileSync("README.md", "utf8");
 

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import type { PlacedResource } from "../infra/offline/report";
+import type { PlacedResource } from "../tools/offline/report";
 
 const run = promisify(execFile);
 const RECIPIENT_STACK = "acme/central-logging/org-recipient";

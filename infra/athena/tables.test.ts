@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AWS_REGIONS } from "../regions";
+import { AWS_REGIONS } from "../kernel/regions";
 import { athenaTables, PROJECTED_YEARS, projectionParameters, type TableContext } from "./tables";
 
 const CTX: TableContext = {

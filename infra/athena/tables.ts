@@ -14,8 +14,8 @@ import {
   type Projection,
   projectedPartitions,
   tableLocation,
-} from "../layout";
-import { AWS_REGIONS } from "../regions";
+} from "../archive/layout";
+import { AWS_REGIONS } from "../kernel/regions";
 
 export interface Column {
   name: string;

@@ -2,10 +2,10 @@
  * Every physical name the plan derives, with the config key that makes it, checked against the
  * limits table (infra/nameLimits.ts): a name that does not fit is refused on that key.
  */
-import { alarmName, alarmSpecs } from "../alarmSpecs";
+import { alarmName, alarmSpecs } from "../cloudtrail/alarmSpecs";
 import type { RawConfig, Settings } from "../config";
 import { formatPath, valueAt } from "../kernel/messages";
-import { type NameKind, nameProblem, type PlannedName } from "../nameLimits";
+import { type NameKind, nameProblem, type PlannedName } from "../kernel/nameLimits";
 import type { RoutingPlan } from "../routing";
 
 /**

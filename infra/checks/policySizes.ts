@@ -2,15 +2,12 @@
  * Policies that grow with every account must still fit AWS's size limits: measured on the very
  * documents the program puts, built from the plan, before anything is registered.
  */
+
+import { archiveBucketPolicy, BUCKET_POLICY_MAX_BYTES } from "../archive/bucketPolicies";
 import type { Settings } from "../config";
-import { arn } from "../names";
-import {
-  archiveBucketPolicy,
-  BUCKET_POLICY_MAX_BYTES,
-  destinationAccessPolicy,
-  destinationTrustPolicy,
-} from "../policies";
-import { iamPolicyLength, TRUST_POLICY_RAISED_MAX_CHARS } from "../policies/document";
+import { destinationAccessPolicy, destinationTrustPolicy } from "../forwarding/destinationPolicies";
+import { arn } from "../kernel/names";
+import { iamPolicyLength, TRUST_POLICY_RAISED_MAX_CHARS } from "../kernel/policyDocument";
 import type { RoutingPlan } from "../routing";
 
 /** An account-level subscription policy's selection criteria may hold at most this many bytes. */

@@ -2,7 +2,7 @@
  * Policy documents as AWS receives them: JSON text parsed back, with the few accessors the
  * policy and program tests share.
  */
-import type { PolicyDocument } from "../../infra/policies";
+import type { PolicyDocument } from "../../infra/kernel/policyDocument";
 
 export interface Statement {
   Sid?: string;

@@ -2,8 +2,8 @@
  * Test access to one mocked program run: resources by type and name, where each was registered
  * (account and region through its provider), and policy documents parsed back from JSON.
  */
-import type { ProviderRecord, ResourceRecord } from "../../infra/offline/mocks";
-import { type ProgramRun, runProgram, type StackConfig } from "../../infra/offline/run";
+import type { ProviderRecord, ResourceRecord } from "../../tools/offline/mocks";
+import { type ProgramRun, runProgram, type StackConfig } from "../../tools/offline/run";
 import type { Policy } from "./policy";
 
 export type { Policy, Statement } from "./policy";

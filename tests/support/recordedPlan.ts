@@ -9,9 +9,9 @@
  * re-records it, and the diff of the fixture is what reviewers read.
  */
 import { createHash } from "node:crypto";
-import type { ProgramRun, StackConfig } from "../../infra/offline/run";
-import { readStackFile } from "../../infra/offline/stackFile";
 import { accountListConfig, organizationConfig } from "../../tools/awsData/limitConfigs";
+import type { ProgramRun, StackConfig } from "../../tools/offline/run";
+import { readStackFile } from "../../tools/offline/stackFile";
 
 export interface RecordedPlan {
   providers: { name: string; accountId: string; region: string; inputs: unknown }[];
@@ -82,7 +82,7 @@ export function recordPlan(run: ProgramRun): RecordedPlan {
 /** The test body: the program's plan for a recorded config equals its fixture. */
 export async function planOf(name: string): Promise<{ actual: RecordedPlan; recorded: RecordedPlan }> {
   const { readFileSync } = await import("node:fs");
-  const { runProgram } = await import("../../infra/offline/run");
+  const { runProgram } = await import("../../tools/offline/run");
   const entry = recordedConfigs().find((c) => c.name === name);
   if (!entry) throw new Error(`no recorded config named ${name}`);
   const run = await runProgram(entry.stack, entry.config);

@@ -4,7 +4,7 @@
  * organization mode, one in account-list mode. Each runs in a test file of its own (mock state is
  * process-global).
  */
-import type { StackConfig } from "../../infra/offline/run";
+import type { StackConfig } from "../offline/run";
 
 /** NAME_PREFIX in infra/config.ts: a letter, 37 of [a-z0-9-], a letter or digit. */
 export const LONGEST_PREFIX = `l${"o".repeat(37)}g`;

@@ -3,7 +3,7 @@
  * recorded resources: each is caught.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { readStackFile } from "../../infra/offline/stackFile";
+import { readStackFile } from "../offline/stackFile";
 import { checkPlan } from "./check";
 import { type CheckedPlan, checkStack } from "./planTest";
 import type { Finding, PlannedResource } from "./types";

@@ -1,6 +1,6 @@
 /** Pulumi.prod.yaml checked against AWS's published data. */
 import { expect, it } from "vitest";
-import { readStackFile } from "../../infra/offline/stackFile";
+import { readStackFile } from "../offline/stackFile";
 import { checkStack } from "./planTest";
 
 it("Pulumi.prod.yaml has no finding against AWS's data", async () => {

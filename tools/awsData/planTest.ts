@@ -2,7 +2,7 @@
  * Test harness: run the real program under mocks with a stack config (once per test file: mock
  * state is process-global) and check every registered resource.
  */
-import { runProgram, type StackConfig } from "../../infra/offline/run";
+import { runProgram, type StackConfig } from "../offline/run";
 import { checkPlan } from "./check";
 import { type Finding, formatFinding, type PlannedResource } from "./types";
 

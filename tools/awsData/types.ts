@@ -1,9 +1,9 @@
 /**
  * What the AWS-data checker reads and reports. A planned resource is what the mocks recorded for
- * one registration (infra/offline/mocks.ts); a finding names the resource, where it goes, the
+ * one registration (tools/offline/mocks.ts); a finding names the resource, where it goes, the
  * property, the value, and the rule with the AWS source that decides it.
  */
-import type { ResourceRecord } from "../../infra/offline/mocks";
+import type { ResourceRecord } from "../offline/mocks";
 
 /** The part of a recorded registration the checks read. */
 export type PlannedResource = Pick<ResourceRecord, "type" | "name" | "inputs"> & {

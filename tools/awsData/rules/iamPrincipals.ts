@@ -4,7 +4,7 @@
  * region); AWS principals are `*`, account ids, or IAM/STS ARNs (IAM JSON policy reference,
  * "Principal").
  */
-import { isAwsRegion } from "../../../infra/regions";
+import { isAwsRegion } from "../../../infra/kernel/regions";
 import type { PolicyDocumentRef } from "../documents";
 import type { IamData } from "../iamData";
 import { policyFinding, statementsOf } from "../statements";

@@ -4,7 +4,7 @@
  * cited there). The config refuses such names first; this catches a component that derives one
  * the table's planner does not know.
  */
-import { resourceNameFindings } from "../../../infra/nameLimits";
+import { resourceNameFindings } from "../../../infra/kernel/nameLimits";
 import { about, type Finding, type PlannedResource } from "../types";
 
 export function physicalNameFindings(resources: readonly PlannedResource[]): Finding[] {

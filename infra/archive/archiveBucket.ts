@@ -1,0 +1,75 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { hardenBucket } from "../kernel/pieces";
+import { archiveBucketPolicy, type TrailWriter } from "./bucketPolicies";
+
+export interface ArchiveLifecycle {
+  infrequentAccessDays: number;
+  glacierDays: number;
+  expireDays: number;
+  noncurrentVersionExpireDays: number;
+}
+
+export interface ArchiveBucketArgs {
+  /** Globally unique; deterministic and account-scoped by default (see config). */
+  bucketName: string;
+  lifecycle: ArchiveLifecycle;
+  /** Trails that deliver here, each under `AWSLogs/<its account>/`. */
+  trails?: TrailWriter[];
+  /** The recipient account's provider in the bucket's region. */
+  provider: aws.Provider;
+}
+
+/**
+ * The archive: versioned, encrypted, private, TLS-only, tiered to IA then GLACIER and expired.
+ * `forceDestroy` stays off: deleting the stack must not delete the audit trail.
+ */
+export class ArchiveBucket extends pulumi.ComponentResource {
+  readonly bucket: aws.s3.Bucket;
+  readonly policy: aws.s3.BucketPolicy;
+  readonly bucketName: pulumi.Output<string>;
+  readonly bucketArn: pulumi.Output<string>;
+
+  constructor(name: string, args: ArchiveBucketArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("central-logging:recipient:ArchiveBucket", name, {}, opts);
+    const o = { parent: this, provider: args.provider };
+
+    this.bucket = new aws.s3.Bucket(name, { bucket: args.bucketName, forceDestroy: false }, o);
+    const bucket = this.bucket.id;
+
+    const { publicAccess, versioning } = hardenBucket(name, bucket, o);
+    const l = args.lifecycle;
+    new aws.s3.BucketLifecycleConfiguration(
+      `${name}-lifecycle`,
+      {
+        bucket,
+        rules: [
+          {
+            id: "tier-and-expire",
+            status: "Enabled",
+            filter: {},
+            transitions: [
+              { days: l.infrequentAccessDays, storageClass: "STANDARD_IA" },
+              { days: l.glacierDays, storageClass: "GLACIER" },
+            ],
+            expiration: { days: l.expireDays },
+            noncurrentVersionExpiration: { noncurrentDays: l.noncurrentVersionExpireDays },
+            abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+          },
+        ],
+      },
+      // S3 validates lifecycle rules on noncurrent versions against the versioning state.
+      { ...o, dependsOn: [versioning] },
+    );
+    this.policy = new aws.s3.BucketPolicy(
+      `${name}-policy`,
+      { bucket, policy: JSON.stringify(archiveBucketPolicy(`arn:aws:s3:::${args.bucketName}`, args.trails)) },
+      // With BlockPublicPolicy on, S3 checks every new policy: put it after the block exists.
+      { ...o, dependsOn: [publicAccess] },
+    );
+
+    this.bucketName = this.bucket.bucket;
+    this.bucketArn = this.bucket.arn;
+    this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn });
+  }
+}

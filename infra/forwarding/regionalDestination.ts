@@ -1,0 +1,55 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { DestinationPlan } from "../routing";
+import { destinationAccessPolicy, destinationOrgAccessPolicy } from "./destinationPolicies";
+
+export interface RegionalDestinationArgs {
+  plan: DestinationPlan;
+  /** The stream or Firehose in the home region. */
+  targetArn: string;
+  roleArn: pulumi.Input<string>;
+  /** The role's permissions: CloudWatch Logs tests the destination when it is created. */
+  roleReady: pulumi.Resource[];
+  /** Organization mode: admit the organization instead of listing the senders. */
+  organizationId?: string;
+  /** The recipient account's provider in the destination's region (= the log groups' region). */
+  provider: aws.Provider;
+}
+
+/**
+ * A CloudWatch Logs destination lives in the region of the log groups that subscribe to it; its
+ * target may be in another region. Its access policy names exactly this region's senders.
+ */
+export class RegionalDestination extends pulumi.ComponentResource {
+  readonly destination: aws.cloudwatch.LogDestination;
+  readonly policy: aws.cloudwatch.LogDestinationPolicy;
+  /** The destination ARN, resolved only once the access policy exists (so subscribers wait). */
+  readonly arn: pulumi.Output<string>;
+
+  constructor(name: string, args: RegionalDestinationArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("central-logging:recipient:RegionalDestination", name, {}, opts);
+    const o = { parent: this, provider: args.provider };
+
+    this.destination = new aws.cloudwatch.LogDestination(
+      name,
+      { name: args.plan.name, roleArn: args.roleArn, targetArn: args.targetArn },
+      { ...o, dependsOn: args.roleReady },
+    );
+    this.policy = new aws.cloudwatch.LogDestinationPolicy(
+      `${name}-policy`,
+      {
+        destinationName: this.destination.name,
+        accessPolicy: JSON.stringify(
+          args.organizationId
+            ? destinationOrgAccessPolicy(args.plan.arn, args.organizationId)
+            : destinationAccessPolicy(args.plan.arn, args.plan.senderAccountIds, args.plan.accountPolicies),
+        ),
+        // Moving from an account list to the organization needs a forced update (after senders pass roles).
+        ...(args.organizationId ? { forceUpdate: true } : {}),
+      },
+      o,
+    );
+    this.arn = pulumi.all([this.destination.arn, this.policy.id]).apply(([destinationArn]) => destinationArn);
+    this.registerOutputs({ arn: this.arn });
+  }
+}

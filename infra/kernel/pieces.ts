@@ -1,0 +1,174 @@
+/**
+ * Small pieces several components are built from (no ComponentResource here): each helper
+ * creates its resources under the caller's parent and provider, with names derived from the
+ * caller's, so the URNs are what the caller would have made itself.
+ */
+import * as aws from "@pulumi/aws";
+import type * as pulumi from "@pulumi/pulumi";
+import { eventsDeadLetterQueuePolicy } from "../events/policies";
+import { functionArchive } from "./lambda/bundle";
+import { lambdaTrustPolicy } from "./lambdaPolicies";
+
+/** Parent and provider of the calling component. */
+export interface Placement {
+  parent: pulumi.Resource;
+  provider: aws.Provider;
+}
+
+/** EventBridge retries a failed delivery for at most 24 hours and 185 times. */
+export const EVENT_RETRY_POLICY = { maximumEventAgeInSeconds: 86_400, maximumRetryAttempts: 185 };
+
+/** Dead letters wait the longest SQS allows (14 days) for someone to look. */
+export const DEAD_LETTER_RETENTION_SECONDS = 1_209_600;
+
+/** An SQS queue for dead letters: encrypted (SSE-SQS), kept 14 days. */
+export function deadLetterQueue(name: string, queueName: string, o: Placement): aws.sqs.Queue {
+  return new aws.sqs.Queue(
+    name,
+    { name: queueName, sqsManagedSseEnabled: true, messageRetentionSeconds: DEAD_LETTER_RETENTION_SECONDS },
+    o,
+  );
+}
+
+/** The dead-letter queue of EventBridge rules, which only those rules may write. */
+export function eventsDeadLetterQueue(
+  name: string,
+  queue: { name: string; arn: string },
+  ruleArns: string[],
+  o: Placement,
+): { queue: aws.sqs.Queue; policy: aws.sqs.QueuePolicy } {
+  const created = deadLetterQueue(name, queue.name, o);
+  const policy = new aws.sqs.QueuePolicy(
+    `${name}-policy`,
+    { queueUrl: created.url, policy: JSON.stringify(eventsDeadLetterQueuePolicy(queue.arn, ruleArns)) },
+    o,
+  );
+  return { queue: created, policy };
+}
+
+/**
+ * What every bucket here gets: all public access blocked, objects owned by the bucket owner
+ * (no ACLs), default encryption with a bucket key, and versioning. Returns what later settings
+ * must wait for (S3 checks policies against the block, noncurrent rules against versioning).
+ */
+export function hardenBucket(
+  name: string,
+  bucket: pulumi.Input<string>,
+  o: Placement,
+): { publicAccess: aws.s3.BucketPublicAccessBlock; versioning: aws.s3.BucketVersioning } {
+  const publicAccess = new aws.s3.BucketPublicAccessBlock(
+    `${name}-public-access`,
+    {
+      bucket,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    },
+    o,
+  );
+  new aws.s3.BucketOwnershipControls(
+    `${name}-ownership`,
+    { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } },
+    o,
+  );
+  new aws.s3.BucketServerSideEncryptionConfiguration(
+    `${name}-encryption`,
+    {
+      bucket,
+      // SSE-S3: a bucket key applies only to SSE-KMS, so none is set (S3 would ignore it).
+      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+    },
+    o,
+  );
+  const versioning = new aws.s3.BucketVersioning(
+    `${name}-versioning`,
+    { bucket, versioningConfiguration: { status: "Enabled" } },
+    o,
+  );
+  return { publicAccess, versioning };
+}
+
+/** Dynamic partitioning by jq 1.6: the query's keys fill the prefix's `partitionKeyFromQuery`. */
+export function partitionByQuery(query: string) {
+  return {
+    type: "MetadataExtraction",
+    parameters: [
+      { parameterName: "MetadataExtractionQuery", parameterValue: query },
+      { parameterName: "JsonParsingEngine", parameterValue: "JQ-1.6" },
+    ],
+  };
+}
+
+/**
+ * How both archive Firehoses write: GZIP objects named `.json.gz` (Athena and SIEM readers pick
+ * the decoder by extension), days in UTC, dynamically partitioned (which only a new Firehose can
+ * get, and which needs buffers of 64 MiB or more).
+ */
+export const PARTITIONED_GZIP_OBJECTS = {
+  compressionFormat: "GZIP",
+  fileExtension: ".json.gz",
+  customTimeZone: "UTC",
+  dynamicPartitioningConfiguration: { enabled: true, retryDuration: 300 },
+} as const;
+
+/** A Lambda's role: only Lambda acting for this account may assume it. */
+export function lambdaRole(name: string, roleName: string, accountId: string, o: Placement): aws.iam.Role {
+  return new aws.iam.Role(
+    `${name}-role`,
+    { name: roleName, assumeRolePolicy: JSON.stringify(lambdaTrustPolicy(accountId)) },
+    o,
+  );
+}
+
+export interface BundledLambdaArgs {
+  functionName: string;
+  role: aws.iam.Role;
+  /** The role's inline policy (JSON). */
+  policy: pulumi.Input<string>;
+  logGroupName: string;
+  logRetentionDays: number;
+  /** Handler path under `infra/` (`<capability>/<lambda>/index.ts`), bundled by esbuild at deploy time. */
+  handler: string;
+  memorySize: number;
+  timeout: number;
+  environment?: Record<string, pulumi.Input<string>>;
+}
+
+/**
+ * A Lambda of this program: Node.js 22 on arm64, the esbuild bundle of its handler, JSON logs in a
+ * log group of its own with retention; created after its role's policy and its log group.
+ */
+export function bundledLambda(
+  name: string,
+  args: BundledLambdaArgs,
+  o: Placement,
+): { fn: aws.lambda.Function; rolePolicy: aws.iam.RolePolicy } {
+  const logGroup = new aws.cloudwatch.LogGroup(
+    `${name}-logs`,
+    { name: args.logGroupName, retentionInDays: args.logRetentionDays },
+    o,
+  );
+  const rolePolicy = new aws.iam.RolePolicy(
+    `${name}-role-policy`,
+    { role: args.role.name, policy: args.policy },
+    o,
+  );
+  const fn = new aws.lambda.Function(
+    name,
+    {
+      name: args.functionName,
+      role: args.role.arn,
+      runtime: "nodejs22.x",
+      architectures: ["arm64"],
+      handler: "index.handler",
+      code: functionArchive(args.handler),
+      memorySize: args.memorySize,
+      timeout: args.timeout,
+      loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+      ...(args.environment ? { environment: { variables: args.environment } } : {}),
+    },
+    { ...o, dependsOn: [rolePolicy, logGroup] },
+  );
+  return { fn, rolePolicy };
+}

@@ -1,0 +1,109 @@
+/**
+ * Runs the real program under Pulumi's mocks with a given stack config: no AWS credentials, no
+ * Pulumi CLI. Mock state is process-global, so run it once per process (one test file, one CLI run).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { PROJECT, type Settings } from "../../infra/config";
+import type { RoutingPlan } from "../../infra/routing";
+import { RecordingMocks } from "./mocks";
+
+export interface ProgramRun {
+  ok: true;
+  mocks: RecordingMocks;
+  outputs: Record<string, unknown>;
+  /** The settings and the plan the program realized (computed once, by the program itself). */
+  settings: Settings;
+  plan: RoutingPlan;
+}
+
+export interface ProgramFailure {
+  ok: false;
+  mocks: RecordingMocks;
+  /** One line per problem when the config was refused; the error message otherwise. */
+  errors: string[];
+  configError: boolean;
+}
+
+/** Config as in a stack file: `central-logging:recipient` -> value (objects stay objects). */
+export type StackConfig = Record<string, unknown>;
+
+export interface RunOptions {
+  /** Outputs of the stacks the program references (`part: sources` reads its recipient stack's). */
+  stackReferences?: Record<string, Record<string, unknown>>;
+}
+
+export async function runProgram(
+  stack: string,
+  config: StackConfig,
+  options: RunOptions = {},
+): Promise<ProgramRun | ProgramFailure> {
+  const mocks = new RecordingMocks(options.stackReferences);
+  await pulumi.runtime.setMocks(mocks, PROJECT, stack, false);
+  recordLinks(mocks);
+  pulumi.runtime.setAllConfig(
+    Object.fromEntries(
+      Object.entries(config).map(([key, value]) => [
+        key,
+        typeof value === "string" ? value : JSON.stringify(value),
+      ]),
+    ),
+  );
+  // Imported only now: the mocks must be in place before anything can register a resource.
+  const { program } = await import("../../infra/program");
+  const { ConfigError } = await import("../../infra/kernel/messages");
+  // The SDK records a stack trace for every output property it creates; with source maps on (tsx
+  // turns them on) mapping those traces was about 40% of a large run. Errors thrown meanwhile
+  // point into transpiled code; the messages are unchanged.
+  const sourceMaps = process.sourceMapsEnabled;
+  process.setSourceMapsEnabled(false);
+  try {
+    const { outputs, settings, plan } = await program();
+    await waitForRegistrations();
+    return { ok: true, mocks, outputs: await resolve(outputs), settings, plan };
+  } catch (err) {
+    if (err instanceof ConfigError) return { ok: false, mocks, errors: err.errors, configError: true };
+    return {
+      ok: false,
+      mocks,
+      errors: [err instanceof Error ? err.message : String(err)],
+      configError: false,
+    };
+  } finally {
+    process.setSourceMapsEnabled(sourceMaps);
+  }
+}
+
+interface RegisterResourceRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getDependenciesList(): string[];
+}
+
+interface MockMonitorLike {
+  registerResource(req: RegisterResourceRequest, callback: (err: unknown, res: unknown) => void): unknown;
+}
+
+/**
+ * Mocks see a resource's inputs and provider but not its parent or dependencies; the monitor's
+ * request carries both. Wrapping it lets tests check parenting and creation order (dependsOn).
+ */
+function recordLinks(mocks: RecordingMocks): void {
+  const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitorLike | undefined;
+  if (!monitor || typeof monitor.registerResource !== "function") return;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, callback) => {
+    mocks.noteLinks(req.getType(), req.getName(), req.getParent(), req.getDependenciesList());
+    return register(req, callback);
+  };
+}
+
+/** Waits until every pending registration has reached the mocks (the SDK's RPC queue drains). */
+async function waitForRegistrations(): Promise<void> {
+  const settings = (await import("@pulumi/pulumi/runtime/settings")) as { waitForRPCs?: () => Promise<void> };
+  if (settings.waitForRPCs) await settings.waitForRPCs();
+}
+
+function resolve(outputs: Record<string, unknown>): Promise<Record<string, unknown>> {
+  return new Promise((done) => pulumi.output(outputs).apply((v) => done(v as Record<string, unknown>)));
+}
