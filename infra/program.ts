@@ -12,7 +12,7 @@ import { SourceAccount } from "./accounts/sourceAccount";
 import type { Settings } from "./config";
 import { ConfigError } from "./kernel/messages";
 import { ProviderRegistry } from "./kernel/providers";
-import type { RoutingPlan } from "./routing";
+import type { RoutingPlan } from "./plan";
 import { checkShard, RECIPIENT_OUTPUT_KEYS, type RecipientOutputs } from "./shards/shards";
 import { loadStack, type Stack } from "./stack";
 

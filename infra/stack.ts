@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { checkPlan } from "./checks";
 import { parseSettings, type RawConfig, rawConfigFrom, type Settings } from "./config";
 import { ConfigError } from "./kernel/messages";
-import { planRouting, type RoutingPlan } from "./routing";
+import { planRouting, type RoutingPlan } from "./plan";
 
 export interface Stack {
   settings: Settings;

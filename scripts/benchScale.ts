@@ -21,8 +21,8 @@ import {
   type RunMeasurement,
   RunMeasurementSchema,
   type SizeResult,
-} from "../infra/tools/benchReport";
-import { BENCH_REGIONS } from "../infra/tools/orgConfig";
+} from "../tools/bench/benchReport";
+import { BENCH_REGIONS } from "../tools/bench/orgConfig";
 
 const WORKER = join(__dirname, "benchScaleWorker.ts");
 const MiB = 1024 * 1024;

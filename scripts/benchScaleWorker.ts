@@ -13,10 +13,8 @@ import { getHeapStatistics } from "node:v8";
 import * as pulumi from "@pulumi/pulumi";
 import { checkPlan } from "../infra/checks";
 import { PROJECT, parseSettings, rawConfigFrom } from "../infra/config";
-import { AWS_PROVIDER_TYPE, RecordingMocks } from "../infra/offline/mocks";
-import { runProgram } from "../infra/offline/run";
-import { planRouting } from "../infra/routing";
-import type { ConfigMeasurement, RunMeasurement } from "../infra/tools/benchReport";
+import { planRouting } from "../infra/plan";
+import type { ConfigMeasurement, RunMeasurement } from "../tools/bench/benchReport";
 import {
   BENCH_STACK,
   countMismatches,
@@ -24,7 +22,9 @@ import {
   orgCounts,
   orgStackConfig,
   total,
-} from "../infra/tools/orgConfig";
+} from "../tools/bench/orgConfig";
+import { AWS_PROVIDER_TYPE, RecordingMocks } from "../tools/offline/mocks";
+import { runProgram } from "../tools/offline/run";
 
 /** Warm repetitions of the config step (after the cold first call the program itself makes). */
 const CONFIG_REPEATS = 5;

@@ -12,9 +12,9 @@ import {
   decodeRecord,
   type OutputMode,
   renderItem,
-} from "../infra/tools/decode";
-import { DECODE_USAGE, type DecodeCommand, parseDecodeArgs } from "../infra/tools/decodeArgs";
-import { readStream } from "../infra/tools/kinesisStream";
+} from "../tools/decode/decode";
+import { DECODE_USAGE, type DecodeCommand, parseDecodeArgs } from "../tools/decode/decodeArgs";
+import { readStream } from "../tools/decode/kinesisStream";
 
 class UnreadableInput extends Error {
   override name = "UnreadableInput";

@@ -10,8 +10,6 @@ import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { parseSettings, rawConfigFrom } from "../infra/config";
-import { runProgram } from "../infra/offline/run";
-import { readStackFile } from "../infra/offline/stackFile";
 import { UNCONFIRMED_ACTIONS } from "../tools/deployerRole/actions";
 import { recordedPlans } from "../tools/deployerRole/fixtures";
 import {
@@ -22,6 +20,8 @@ import {
   type TrustOptions,
 } from "../tools/deployerRole/generate";
 import { renderStackSetTemplate, TEMPLATE_PATH, typesByPart } from "../tools/deployerRole/stackset";
+import { runProgram } from "../tools/offline/run";
+import { readStackFile } from "../tools/offline/stackFile";
 
 const USAGE = [
   "usage: npm run deployer-role -- --stack <name> [--account <id>] [--json]",

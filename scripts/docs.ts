@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { diagramStacks, regenerateDiagrams, stackDiagram } from "../infra/offline/readmeDiagram";
+import { diagramStacks, regenerateDiagrams, stackDiagram } from "../tools/offline/readmeDiagram";
 
 function main(): number {
   const path = resolve("README.md");

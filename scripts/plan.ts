@@ -7,11 +7,11 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { renderMermaid } from "../infra/offline/mermaid";
-import { formatPlan, placeResources } from "../infra/offline/report";
-import { runProgram } from "../infra/offline/run";
-import { readStackFile } from "../infra/offline/stackFile";
 import { checkPlan, formatFinding } from "../tools/awsData/check";
+import { renderMermaid } from "../tools/offline/mermaid";
+import { formatPlan, placeResources } from "../tools/offline/report";
+import { runProgram } from "../tools/offline/run";
+import { readStackFile } from "../tools/offline/stackFile";
 
 const FORMATS = ["text", "json", "mermaid"] as const;
 type Format = (typeof FORMATS)[number];

@@ -6,11 +6,11 @@
  */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { runProgram } from "../infra/offline/run";
-import { readStackFile } from "../infra/offline/stackFile";
 import { policyInputs } from "../policy/offline";
 import { policies } from "../policy/policies";
 import { checkAll } from "../policy/validation";
+import { runProgram } from "../tools/offline/run";
+import { readStackFile } from "../tools/offline/stackFile";
 
 async function main(): Promise<number> {
   const { values } = parseArgs({

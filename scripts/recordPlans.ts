@@ -5,8 +5,8 @@
  */
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { runProgram } from "../infra/offline/run";
 import { fixturePath, recordedConfigs, recordPlan } from "../tests/support/recordedPlan";
+import { runProgram } from "../tools/offline/run";
 
 async function one(name: string): Promise<void> {
   const entry = recordedConfigs().find((c) => c.name === name);

@@ -5,7 +5,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { RawConfig, Settings } from "../infra/config";
-import { planRouting, type RoutePlan, type RoutingPlan } from "../infra/routing";
+import type { RoutePlan } from "../infra/forwarding/plan";
+import { planRouting, type RoutingPlan } from "../infra/plan";
 import { resolveStack as parseSettings } from "../infra/stack";
 
 const NUM_RUNS = 150;

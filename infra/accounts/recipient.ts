@@ -3,12 +3,15 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as random from "@pulumi/random";
 import { ArchiveBucket } from "../archive/archiveBucket";
 import { ArchiveDelivery } from "../archive/archiveDelivery";
+import type { RecipientPlan } from "../archive/plan";
 import { Athena } from "../athena/athena";
+import type { AthenaPlan } from "../athena/plan";
 import { trailKeyPolicy } from "../cloudtrail/keyPolicy";
+import type { TrailPlan } from "../cloudtrail/plan";
 import { EventsArchive } from "../events/eventsArchive";
 import { destinationPermissions, destinationTrustPolicy } from "../forwarding/destinationPolicies";
+import type { DestinationPlan } from "../forwarding/plan";
 import { RegionalDestination } from "../forwarding/regionalDestination";
-import type { AthenaPlan, DestinationPlan, RecipientPlan, TrailPlan } from "../routing";
 import { SearchDomain } from "../search/searchDomain";
 
 export interface RecipientArgs {

@@ -4,8 +4,9 @@ import { Alarms } from "../cloudtrail/alarms";
 import { Trail } from "../cloudtrail/trail";
 import { EventRules } from "../events/eventRules";
 import { flowLogsPermissions, flowLogsTrustPolicy } from "../forwarding/flowLogPolicies";
+import type { FlowLogPlan } from "../forwarding/plan";
 import { senderRolePermissions, senderRoleTrustPolicy } from "../forwarding/senderPolicies";
-import type { FlowLogPlan, SourcePlan } from "../routing";
+import type { SourcePlan } from "../plan";
 
 export interface DestinationRef {
   /** Resolves once the destination's access policy admits this account. */

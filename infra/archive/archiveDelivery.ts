@@ -2,10 +2,10 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Buffering } from "../config";
 import { PARTITIONED_GZIP_OBJECTS, partitionByQuery } from "../kernel/pieces";
-import type { RecipientPlan } from "../routing";
 import { firehoseDeliveryPolicy, firehoseTrustPolicy } from "./firehosePolicies";
 import { GunzipProcessor } from "./gunzipProcessor";
 import { AREAS, errorPrefix, firehosePrefix, LOGS_LAYOUT, LOGS_PARTITION_QUERY } from "./layout";
+import type { RecipientPlan } from "./plan";
 
 export interface ArchiveDeliveryArgs {
   plan: RecipientPlan;

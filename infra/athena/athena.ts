@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { privateBucketPolicy } from "../archive/bucketPolicies";
 import { hardenBucket } from "../kernel/pieces";
-import type { AthenaPlan } from "../routing";
+import type { AthenaPlan } from "./plan";
 
 export interface AthenaArgs {
   plan: AthenaPlan;

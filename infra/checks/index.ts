@@ -4,7 +4,7 @@
  * problem is a config error naming the key (and the value) to change.
  */
 import type { RawConfig, Settings } from "../config";
-import type { RoutingPlan } from "../routing";
+import type { RoutingPlan } from "../plan";
 import { checkNames } from "./names";
 import { checkPolicySizes } from "./policySizes";
 

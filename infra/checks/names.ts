@@ -6,7 +6,7 @@ import { alarmName, alarmSpecs } from "../cloudtrail/alarmSpecs";
 import type { RawConfig, Settings } from "../config";
 import { formatPath, valueAt } from "../kernel/messages";
 import { type NameKind, nameProblem, type PlannedName } from "../kernel/nameLimits";
-import type { RoutingPlan } from "../routing";
+import type { RoutingPlan } from "../plan";
 
 /**
  * Every physical name the program gives a resource, with its kind and the config key that makes

@@ -8,7 +8,7 @@ import type { Settings } from "../config";
 import { destinationAccessPolicy, destinationTrustPolicy } from "../forwarding/destinationPolicies";
 import { arn } from "../kernel/names";
 import { iamPolicyLength, TRUST_POLICY_RAISED_MAX_CHARS } from "../kernel/policyDocument";
-import type { RoutingPlan } from "../routing";
+import type { RoutingPlan } from "../plan";
 
 /** An account-level subscription policy's selection criteria may hold at most this many bytes. */
 export const SELECTION_CRITERIA_MAX_BYTES = 25_600;

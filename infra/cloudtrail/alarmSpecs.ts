@@ -4,8 +4,8 @@
  */
 
 import type { AlarmSettings } from "../config";
-import type { AlarmsPlan } from "../routing";
 import { CIS_CONTROLS, CIS_METRIC_NAMESPACE } from "./cis";
+import type { AlarmsPlan } from "./plan";
 
 /** Namespace of the custom (non-CIS) alarm metrics. */
 export const CUSTOM_METRIC_NAMESPACE = "CentralLogging";

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { AlarmsPlan } from "../routing";
 import { alarmName, alarmSpecs } from "./alarmSpecs";
+import type { AlarmsPlan } from "./plan";
 
 export interface AlarmsArgs {
   plan: AlarmsPlan;

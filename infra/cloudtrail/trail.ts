@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { TrailPlan } from "../routing";
+import type { TrailPlan } from "./plan";
 import { cloudTrailLogsPermissions, cloudTrailLogsTrustPolicy, cloudTrailTopicPolicy } from "./policies";
 
 export interface TrailArgs {

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { EVENT_RETRY_POLICY, eventsDeadLetterQueue } from "../kernel/pieces";
-import type { EventSenderPlan } from "../routing";
+import type { EventSenderPlan } from "./plan";
 import { eventsTrustPolicy, firehosePutPermissions, putEventsPermissions } from "./policies";
 
 export interface EventRulesArgs {

@@ -8,7 +8,7 @@ import {
   PARTITIONED_GZIP_OBJECTS,
   partitionByQuery,
 } from "../kernel/pieces";
-import type { EventsArchivePlan } from "../routing";
+import type { EventsArchivePlan } from "./plan";
 import { eventBusPolicy, eventsTrustPolicy, firehosePutPermissions } from "./policies";
 
 export interface EventsArchiveArgs {

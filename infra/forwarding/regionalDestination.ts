@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { DestinationPlan } from "../routing";
 import { destinationAccessPolicy, destinationOrgAccessPolicy } from "./destinationPolicies";
+import type { DestinationPlan } from "./plan";
 
 export interface RegionalDestinationArgs {
   plan: DestinationPlan;

@@ -9,7 +9,7 @@ import type { ResourceRecord } from "../../tools/offline/mocks";
 import { runProgram } from "../../tools/offline/run";
 import { nameFindings, plannedNames as plannedNamesOf } from "../checks/names";
 import type { RawConfig, Settings } from "../config";
-import { planRouting } from "../routing";
+import { planRouting } from "../plan";
 import { resolveStack } from "../stack";
 import {
   NAME_PROPERTIES,

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { bundledLambda, deadLetterQueue, lambdaRole } from "../kernel/pieces";
-import type { SearchPlan } from "../routing";
+import type { SearchPlan } from "./plan";
 import {
   searchDomainAccessPolicy,
   searchForwarderPermissions,

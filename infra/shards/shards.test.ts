@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RawConfig, Settings } from "../config";
-import { planRouting } from "../routing";
+import { planRouting } from "../plan";
 import { resolveStack as parseSettings } from "../stack";
 import { checkShard, type RecipientOutputs } from "./shards";
 

@@ -3,7 +3,7 @@
  * anything, checks that the recipient serves every account and region of its shard. Pure.
  */
 import type { Settings } from "../config";
-import type { RoutingPlan } from "../routing";
+import type { RoutingPlan } from "../plan";
 
 /** What a recipient stack exports for its source stacks (`part: all` exports it too). */
 export interface RecipientOutputs {

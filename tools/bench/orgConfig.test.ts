@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { CIS_CONTROLS } from "../../infra/cloudtrail/cis";
 import { rawConfigFrom } from "../../infra/config";
 import { isAwsRegion } from "../../infra/kernel/regions";
-import { planRouting, type RoutingPlan } from "../../infra/routing";
+import { planRouting, type RoutingPlan } from "../../infra/plan";
 import { resolveStack as parseSettings } from "../../infra/stack";
 import {
   BENCH_REGIONS,

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { RawConfig } from "../../infra/config";
-import { planRouting, type RoutingPlan } from "../../infra/routing";
+import { planRouting, type RoutingPlan } from "../../infra/plan";
 import { resolveStack as parseSettings } from "../../infra/stack";
 import { escapeLabel, type FlowNode, renderMermaid, SECTIONS, type Section } from "./mermaid";
 

@@ -8,7 +8,7 @@
  * region, name): ids derive from it, so they stay put when the config grows, and the output is
  * sorted, so it does not depend on the order of the config.
  */
-import type { RoutingPlan } from "../../infra/routing";
+import type { RoutingPlan } from "../../infra/plan";
 
 export type NodeShape = "box" | "cylinder";
 

@@ -5,7 +5,7 @@
  * program run (and no mocks) is needed.
  */
 import { rawConfigFrom } from "../../infra/config";
-import type { RoutingPlan } from "../../infra/routing";
+import type { RoutingPlan } from "../../infra/plan";
 import { resolveStack } from "../../infra/stack";
 import { renderMermaid } from "./mermaid";
 import { readStackFile } from "./stackFile";

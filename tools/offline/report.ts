@@ -2,7 +2,7 @@
  * Text of the offline plan: per account and region what would be created, the forwarding
  * routes, and totals. Pure: it reads the recorded registrations and the routing plan.
  */
-import type { RoutingPlan } from "../../infra/routing";
+import type { RoutingPlan } from "../../infra/plan";
 import type { ResourceRecord } from "./mocks";
 
 export interface PlacedResource {

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT, type Settings } from "../../infra/config";
-import type { RoutingPlan } from "../../infra/routing";
+import type { RoutingPlan } from "../../infra/plan";
 import { RecordingMocks } from "./mocks";
 
 export interface ProgramRun {

@@ -1,0 +1,95 @@
+/**
+ * The recipient (log-archive) account's plan: the archive bucket, the stream (kinesis transport),
+ * the Firehose and its gunzip processor, the destination role; with the events archive, the trail
+ * key and search when configured (their parts come from their capabilities' planners).
+ */
+import type { Buffering, RecipientSettings, Settings, Transport } from "../config";
+import { type EventsArchivePlan, planEventsArchive } from "../events/plan";
+import { arn } from "../kernel/names";
+import { planSearch, type SearchPlan } from "../search/plan";
+
+export interface RecipientPlan {
+  accountId: string;
+  homeRegion: string;
+  bucketRegion: string;
+  transport: Transport;
+  bucketName: string;
+  bucketArn: string;
+  /** The archive's lifecycle (`recipient.lifecycle`). */
+  lifecycle: RecipientSettings["lifecycle"];
+  /** Set with `transport: kinesis`; unset `shardCount` = on-demand capacity. */
+  stream?: { name: string; arn: string; shardCount?: number; retentionHours: number };
+  firehose: { name: string; arn: string; roleName: string; roleArn: string; buffering: Buffering };
+  /** The Lambda that un-gzips stream records for Firehose (kinesis transport only). */
+  processor?: { name: string; arn: string; roleName: string; logGroup: string };
+  /** What destinations write into: the stream (kinesis) or the Firehose (firehose). */
+  targetArn: string;
+  destinationRole: { name: string; arn: string };
+  /** Organization mode: destinations admit the organization, senders pass a role of their own. */
+  organizationId?: string;
+  /** The KMS key the trails encrypt with (must be in the bucket's region). */
+  trailKey?: { alias: string; region: string };
+  /** The events archive, when any source has EventBridge rules. */
+  events?: EventsArchivePlan;
+  /** The OpenSearch domain and its forwarder (`recipient.search`). */
+  search?: SearchPlan;
+}
+
+export function planRecipient(settings: Settings): RecipientPlan {
+  const { namePrefix: p } = settings;
+  const r = settings.recipient;
+  const home = r.region;
+  const acct = r.accountId;
+  const firehoseName = `${p}-archive`;
+  const firehose = {
+    name: firehoseName,
+    arn: arn.firehose(home, acct, firehoseName),
+    roleName: `${p}-firehose`,
+    roleArn: arn.role(acct, `${p}-firehose`),
+    buffering: r.firehose,
+  };
+  const destinationRole = { name: `${p}-cwl-destination`, arn: arn.role(acct, `${p}-cwl-destination`) };
+  const base = {
+    accountId: acct,
+    homeRegion: home,
+    bucketRegion: r.bucketRegion,
+    transport: r.transport,
+    bucketName: r.bucketName,
+    bucketArn: arn.bucket(r.bucketName),
+    lifecycle: r.lifecycle,
+    firehose,
+    destinationRole,
+    ...(r.organizationId ? { organizationId: r.organizationId } : {}),
+    ...(r.trailKms ? { trailKey: { alias: `alias/${p}-cloudtrail`, region: r.bucketRegion } } : {}),
+    ...(settings.sources.some((s) => s.events.length > 0) ? { events: planEventsArchive(settings) } : {}),
+  };
+  if (r.transport === "firehose") return { ...base, targetArn: firehose.arn };
+  const search = r.search ? planSearch(p, r, r.search) : undefined;
+  const stream = {
+    name: `${p}-logs`,
+    arn: arn.stream(home, acct, `${p}-logs`),
+    ...(r.stream.shardCount !== undefined ? { shardCount: r.stream.shardCount } : {}),
+    retentionHours: r.stream.retentionHours,
+  };
+  const processorName = `${p}-cwl-gunzip`;
+  return {
+    ...base,
+    stream,
+    processor: {
+      name: processorName,
+      arn: arn.lambda(home, acct, processorName),
+      roleName: `${p}-cwl-gunzip`,
+      logGroup: `/aws/lambda/${processorName}`,
+    },
+    targetArn: stream.arn,
+    ...(search ? { search } : {}),
+  };
+}
+
+/** The log groups of the recipient's own Lambdas (home region): never forwarded. */
+export function pipelineLogGroups(recipient: RecipientPlan): string[] {
+  return [
+    ...(recipient.processor ? [recipient.processor.logGroup] : []),
+    ...(recipient.search ? [recipient.search.forwarder.logGroup, recipient.search.provisioner.logGroup] : []),
+  ];
+}

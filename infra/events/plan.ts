@@ -1,0 +1,125 @@
+/**
+ * The events capability's part of the plan: the recipient's bus, bus rule and events Firehose,
+ * and each source's EventBridge rules grouped by region with their role and dead-letter queue.
+ */
+import type { Buffering, Settings, SourceSettings } from "../config";
+import { arn } from "../kernel/names";
+
+/**
+ * The recipient side of the EventBridge route, all in the home region: a bus that admits the
+ * sources' rules, a rule on it, and the Firehose that writes JSON Lines into the archive.
+ */
+export interface EventsArchivePlan {
+  bus: { name: string; arn: string };
+  /** The rule on the bus that delivers everything on it to the Firehose. */
+  busRule: { name: string; arn: string };
+  firehose: { name: string; arn: string; roleName: string; roleArn: string; buffering: Buffering };
+  /** Organization mode: the bus admits the organization's rules named `<namePrefix>-*`. */
+  namePrefix: string;
+  /** Assumed by EventBridge (only for the bus rule) to put records into the Firehose. */
+  deliveryRole: { name: string; arn: string };
+  /** Events the bus rule could not deliver after EventBridge's retries. */
+  deadLetterQueue: { name: string; arn: string };
+  /** Other accounts whose rules send to the bus, sorted (the recipient needs no grant). */
+  senderAccountIds: string[];
+  /** Those accounts' rules (all target the bus): the bus policy's `aws:SourceArn`. */
+  senderRuleArns: string[];
+}
+
+/** One EventBridge rule of a source account. */
+export interface EventRulePlan {
+  /** `<account>/<region>/<name>` */
+  key: string;
+  accountId: string;
+  region: string;
+  /** The configured name; the physical one is `name`. */
+  configName: string;
+  name: string;
+  arn: string;
+  /** JSON text. */
+  pattern: string;
+  readOnlyEvents: boolean;
+  description?: string;
+}
+
+/**
+ * What the rules of one account and region share: the role EventBridge assumes to deliver, the
+ * target (the recipient's bus; its Firehose for the recipient's own rules in the home region,
+ * since EventBridge reaches a Firehose only in its own account and region) and a dead-letter queue.
+ */
+export interface EventSenderPlan {
+  region: string;
+  roleName: string;
+  roleArn: string;
+  target: { kind: "bus" | "firehose"; arn: string };
+  deadLetterQueue: { name: string; arn: string };
+  rules: EventRulePlan[];
+}
+
+export function planEventsArchive(settings: Settings): EventsArchivePlan {
+  const { namePrefix: p } = settings;
+  const { accountId: acct, region: home } = settings.recipient;
+  const bus = { name: `${p}-events`, arn: arn.eventBus(home, acct, `${p}-events`) };
+  // The recipient's own rules need no grant on its bus (its role's permission is enough).
+  const rules = settings.sources
+    .filter((s) => s.accountId !== acct)
+    .flatMap((s) =>
+      s.events.map((e) => ({
+        accountId: s.accountId,
+        arn: arn.eventRule(e.region, s.accountId, `${p}-${e.name}`),
+      })),
+    );
+  return {
+    bus,
+    busRule: { name: `${p}-archive`, arn: arn.eventRule(home, acct, `${p}-archive`, bus.name) },
+    firehose: {
+      name: `${p}-events`,
+      arn: arn.firehose(home, acct, `${p}-events`),
+      roleName: `${p}-events-firehose`,
+      roleArn: arn.role(acct, `${p}-events-firehose`),
+      buffering: settings.recipient.events,
+    },
+    namePrefix: p,
+    deliveryRole: { name: `${p}-events-delivery`, arn: arn.role(acct, `${p}-events-delivery`) },
+    deadLetterQueue: { name: `${p}-events-bus-dlq`, arn: arn.queue(home, acct, `${p}-events-bus-dlq`) },
+    senderAccountIds: [...new Set(rules.map((r) => r.accountId))].sort(),
+    senderRuleArns: rules.map((r) => r.arn).sort(),
+  };
+}
+
+export function planEventSenders(
+  namePrefix: string,
+  recipient: { accountId: string; homeRegion: string; events?: EventsArchivePlan },
+  source: SourceSettings,
+): EventSenderPlan[] {
+  const p = namePrefix;
+  const { accountId } = source;
+  const events = recipient.events;
+  if (!events) return [];
+  const regions = [...new Set(source.events.map((e) => e.region))].sort();
+  return regions.map((region) => {
+    const direct = accountId === recipient.accountId && region === recipient.homeRegion;
+    const roleName = `${p}-events-${region}`;
+    const queueName = `${p}-events-dlq`;
+    return {
+      region,
+      roleName,
+      roleArn: arn.role(accountId, roleName),
+      target: direct ? { kind: "firehose", arn: events.firehose.arn } : { kind: "bus", arn: events.bus.arn },
+      deadLetterQueue: { name: queueName, arn: arn.queue(region, accountId, queueName) },
+      rules: source.events
+        .filter((e) => e.region === region)
+        .map((e) => ({
+          key: `${accountId}/${region}/${e.name}`,
+          accountId,
+          region,
+          configName: e.name,
+          name: `${p}-${e.name}`,
+          arn: arn.eventRule(region, accountId, `${p}-${e.name}`),
+          pattern: e.pattern,
+          readOnlyEvents: e.readOnlyEvents,
+          ...(e.description !== undefined ? { description: e.description } : {}),
+        })),
+    };
+  });
+}
