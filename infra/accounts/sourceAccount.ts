@@ -33,8 +33,10 @@ export interface SourceAccountArgs {
 }
 
 /**
- * A source account: subscription filters on its existing log groups (never created or adopted),
- * and VPC flow logs into new log groups, forwarded whole unless `forward: false`.
+ * A source account, realizing its part of the plan with its own providers: subscription filters
+ * on existing log groups (never created or adopted), account-wide policies (`forwardAll`), VPC flow
+ * logs into new log groups, organization-mode sender roles, the trail with its alarms, and the
+ * EventBridge rules that send to the recipient's events archive.
  */
 export class SourceAccount extends pulumi.ComponentResource {
   readonly filters: aws.cloudwatch.LogSubscriptionFilter[] = [];

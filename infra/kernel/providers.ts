@@ -4,7 +4,6 @@
  * credential fails the deployment instead of deploying into the wrong account.
  */
 import * as aws from "@pulumi/aws";
-import type * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { PROJECT } from "../config";
 
@@ -71,13 +70,4 @@ export class ProviderRegistry {
   names(): string[] {
     return [...this.providers.keys()].sort();
   }
-}
-
-/** Resource options that pin a child to its provider and parent. */
-export function placed(
-  parent: pulumi.Resource,
-  provider: aws.Provider,
-  extra: pulumi.CustomResourceOptions = {},
-) {
-  return { ...extra, parent, provider } satisfies pulumi.CustomResourceOptions;
 }

@@ -90,7 +90,11 @@ interface MockMonitorLike {
  */
 function recordLinks(mocks: RecordingMocks): void {
   const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitorLike | undefined;
-  if (!monitor || typeof monitor.registerResource !== "function") return;
+  // A private SDK hook: if @pulumi/pulumi changes it, say so instead of silently losing links.
+  if (!monitor || typeof monitor.registerResource !== "function")
+    throw new Error(
+      "central-logging offline: @pulumi/pulumi's mock monitor has no registerResource any more; tools/offline/run.ts records parents and dependencies through it",
+    );
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, callback) => {
     mocks.noteLinks(req.getType(), req.getName(), req.getParent(), req.getDependenciesList());
@@ -101,7 +105,11 @@ function recordLinks(mocks: RecordingMocks): void {
 /** Waits until every pending registration has reached the mocks (the SDK's RPC queue drains). */
 async function waitForRegistrations(): Promise<void> {
   const settings = (await import("@pulumi/pulumi/runtime/settings")) as { waitForRPCs?: () => Promise<void> };
-  if (settings.waitForRPCs) await settings.waitForRPCs();
+  if (typeof settings.waitForRPCs !== "function")
+    throw new Error(
+      "central-logging offline: @pulumi/pulumi/runtime/settings has no waitForRPCs any more; tools/offline/run.ts waits for registrations with it",
+    );
+  await settings.waitForRPCs();
 }
 
 function resolve(outputs: Record<string, unknown>): Promise<Record<string, unknown>> {
