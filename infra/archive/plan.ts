@@ -3,10 +3,14 @@
  * the Firehose and its gunzip processor, the destination role; with the events archive, the trail
  * key and search when configured (their parts come from their capabilities' planners).
  */
+
+import { cloudTrailNames } from "../cloudtrail/names";
 import type { Buffering, RecipientSettings, Settings, Transport } from "../config";
 import { type EventsArchivePlan, planEventsArchive } from "../events/plan";
+import { forwardingNames } from "../forwarding/names";
 import { arn } from "../kernel/names";
 import { planSearch, type SearchPlan } from "../search/plan";
+import { archiveNames } from "./names";
 
 export interface RecipientPlan {
   accountId: string;
@@ -40,15 +44,17 @@ export function planRecipient(settings: Settings): RecipientPlan {
   const r = settings.recipient;
   const home = r.region;
   const acct = r.accountId;
-  const firehoseName = `${p}-archive`;
+  const names = archiveNames(p);
+  const firehoseName = names.firehose;
   const firehose = {
     name: firehoseName,
     arn: arn.firehose(home, acct, firehoseName),
-    roleName: `${p}-firehose`,
-    roleArn: arn.role(acct, `${p}-firehose`),
+    roleName: names.firehoseRole,
+    roleArn: arn.role(acct, names.firehoseRole),
     buffering: r.firehose,
   };
-  const destinationRole = { name: `${p}-cwl-destination`, arn: arn.role(acct, `${p}-cwl-destination`) };
+  const destinationRoleName = forwardingNames(p).destinationRole;
+  const destinationRole = { name: destinationRoleName, arn: arn.role(acct, destinationRoleName) };
   const base = {
     accountId: acct,
     homeRegion: home,
@@ -60,26 +66,26 @@ export function planRecipient(settings: Settings): RecipientPlan {
     firehose,
     destinationRole,
     ...(r.organizationId ? { organizationId: r.organizationId } : {}),
-    ...(r.trailKms ? { trailKey: { alias: `alias/${p}-cloudtrail`, region: r.bucketRegion } } : {}),
+    ...(r.trailKms ? { trailKey: { alias: cloudTrailNames(p).trailKeyAlias, region: r.bucketRegion } } : {}),
     ...(settings.sources.some((s) => s.events.length > 0) ? { events: planEventsArchive(settings) } : {}),
   };
   if (r.transport === "firehose") return { ...base, targetArn: firehose.arn };
   const search = r.search ? planSearch(p, r, r.search) : undefined;
   const stream = {
-    name: `${p}-logs`,
-    arn: arn.stream(home, acct, `${p}-logs`),
+    name: names.stream,
+    arn: arn.stream(home, acct, names.stream),
     ...(r.stream.shardCount !== undefined ? { shardCount: r.stream.shardCount } : {}),
     retentionHours: r.stream.retentionHours,
   };
-  const processorName = `${p}-cwl-gunzip`;
+  const processorName = names.processor;
   return {
     ...base,
     stream,
     processor: {
       name: processorName,
       arn: arn.lambda(home, acct, processorName),
-      roleName: `${p}-cwl-gunzip`,
-      logGroup: `/aws/lambda/${processorName}`,
+      roleName: names.processor,
+      logGroup: names.processorLogGroup,
     },
     targetArn: stream.arn,
     ...(search ? { search } : {}),

@@ -4,6 +4,7 @@
  */
 import type { Settings } from "../config";
 import { arn } from "../kernel/names";
+import { athenaNames } from "./names";
 import { type NamedQueryDefinition, namedQueries } from "./queries";
 import { athenaTables, type TableDefinition } from "./tables";
 
@@ -50,7 +51,7 @@ export function planAthena(settings: Settings, input: AthenaInput): AthenaPlan {
   return {
     region: recipient.bucketRegion,
     database: a.database,
-    workgroup: settings.namePrefix,
+    workgroup: athenaNames(settings.namePrefix).workgroup,
     resultsBucket: { name: a.resultsBucketName, arn: arn.bucket(a.resultsBucketName) },
     resultsExpireDays: a.resultsExpireDays,
     ...(a.bytesScannedCutoffGiB !== undefined ? { bytesScannedCutoffGiB: a.bytesScannedCutoffGiB } : {}),

@@ -5,6 +5,7 @@
 
 import type { AlarmSettings } from "../config";
 import { CIS_CONTROLS, CIS_METRIC_NAMESPACE } from "./cis";
+import { cloudTrailNames } from "./names";
 import type { AlarmsPlan } from "./plan";
 
 /** Namespace of the custom (non-CIS) alarm metrics. */
@@ -44,5 +45,5 @@ export function alarmSpecs(plan: AlarmsPlan): AlarmSpec[] {
 
 /** Alarm names are unique per account and region: the stack's prefix keeps stacks apart. */
 export function alarmName(namePrefix: string, spec: { name: string }): string {
-  return `${namePrefix}-${spec.name}`;
+  return cloudTrailNames(namePrefix).alarm(spec.name);
 }

@@ -4,6 +4,7 @@
  */
 import type { AlarmNotifications, AlarmSettings, SourceSettings } from "../config";
 import { arn } from "../kernel/names";
+import { cloudTrailNames } from "./names";
 
 /** A multi-region trail of one account, delivering to the archive and to a log group. */
 export interface TrailPlan {
@@ -43,7 +44,7 @@ export function planTrail(
 ): TrailPlan | undefined {
   const t = source.cloudTrail;
   if (!t) return undefined;
-  const p = namePrefix;
+  const names = cloudTrailNames(namePrefix);
   return {
     accountId: source.accountId,
     region: t.region,
@@ -52,15 +53,15 @@ export function planTrail(
     logGroup: t.logGroup,
     logGroupArn: arn.logGroup(t.region, source.accountId, t.logGroup),
     retentionDays: t.retentionDays,
-    roleName: `${p}-cloudtrail-logs`,
-    roleArn: arn.role(source.accountId, `${p}-cloudtrail-logs`),
+    roleName: names.trailLogsRole,
+    roleArn: arn.role(source.accountId, names.trailLogsRole),
     bucketPrefix: `AWSLogs/${source.accountId}/`,
     ...(t.organization && organizationId ? { organizationId } : {}),
     ...(t.snsTopic
       ? {
           snsTopic: {
-            name: `${p}-cloudtrail`,
-            arn: arn.topic(t.region, source.accountId, `${p}-cloudtrail`),
+            name: names.trailTopic,
+            arn: arn.topic(t.region, source.accountId, names.trailTopic),
           },
         }
       : {}),
@@ -76,8 +77,8 @@ export function planAlarms(namePrefix: string, source: SourceSettings): AlarmsPl
     region: t.region,
     logGroup: t.logGroup,
     topic: {
-      name: `${namePrefix}-alarms`,
-      arn: arn.topic(t.region, source.accountId, `${namePrefix}-alarms`),
+      name: cloudTrailNames(namePrefix).alarmTopic,
+      arn: arn.topic(t.region, source.accountId, cloudTrailNames(namePrefix).alarmTopic),
     },
     custom: source.alarms,
     cis: source.cisAlarms,

@@ -4,6 +4,7 @@
  */
 import type { Buffering, Settings, SourceSettings } from "../config";
 import { arn } from "../kernel/names";
+import { eventsNames } from "./names";
 
 /**
  * The recipient side of the EventBridge route, all in the home region: a bus that admits the
@@ -59,29 +60,30 @@ export interface EventSenderPlan {
 export function planEventsArchive(settings: Settings): EventsArchivePlan {
   const { namePrefix: p } = settings;
   const { accountId: acct, region: home } = settings.recipient;
-  const bus = { name: `${p}-events`, arn: arn.eventBus(home, acct, `${p}-events`) };
+  const names = eventsNames(p);
+  const bus = { name: names.bus, arn: arn.eventBus(home, acct, names.bus) };
   // The recipient's own rules need no grant on its bus (its role's permission is enough).
   const rules = settings.sources
     .filter((s) => s.accountId !== acct)
     .flatMap((s) =>
       s.events.map((e) => ({
         accountId: s.accountId,
-        arn: arn.eventRule(e.region, s.accountId, `${p}-${e.name}`),
+        arn: arn.eventRule(e.region, s.accountId, names.rule(e.name)),
       })),
     );
   return {
     bus,
-    busRule: { name: `${p}-archive`, arn: arn.eventRule(home, acct, `${p}-archive`, bus.name) },
+    busRule: { name: names.busRule, arn: arn.eventRule(home, acct, names.busRule, bus.name) },
     firehose: {
-      name: `${p}-events`,
-      arn: arn.firehose(home, acct, `${p}-events`),
-      roleName: `${p}-events-firehose`,
-      roleArn: arn.role(acct, `${p}-events-firehose`),
+      name: names.firehose,
+      arn: arn.firehose(home, acct, names.firehose),
+      roleName: names.firehoseRole,
+      roleArn: arn.role(acct, names.firehoseRole),
       buffering: settings.recipient.events,
     },
     namePrefix: p,
-    deliveryRole: { name: `${p}-events-delivery`, arn: arn.role(acct, `${p}-events-delivery`) },
-    deadLetterQueue: { name: `${p}-events-bus-dlq`, arn: arn.queue(home, acct, `${p}-events-bus-dlq`) },
+    deliveryRole: { name: names.deliveryRole, arn: arn.role(acct, names.deliveryRole) },
+    deadLetterQueue: { name: names.busDeadLetterQueue, arn: arn.queue(home, acct, names.busDeadLetterQueue) },
     senderAccountIds: [...new Set(rules.map((r) => r.accountId))].sort(),
     senderRuleArns: rules.map((r) => r.arn).sort(),
   };
@@ -92,15 +94,15 @@ export function planEventSenders(
   recipient: { accountId: string; homeRegion: string; events?: EventsArchivePlan },
   source: SourceSettings,
 ): EventSenderPlan[] {
-  const p = namePrefix;
+  const names = eventsNames(namePrefix);
   const { accountId } = source;
   const events = recipient.events;
   if (!events) return [];
   const regions = [...new Set(source.events.map((e) => e.region))].sort();
   return regions.map((region) => {
     const direct = accountId === recipient.accountId && region === recipient.homeRegion;
-    const roleName = `${p}-events-${region}`;
-    const queueName = `${p}-events-dlq`;
+    const roleName = names.senderRole(region);
+    const queueName = names.senderDeadLetterQueue;
     return {
       region,
       roleName,
@@ -114,8 +116,8 @@ export function planEventSenders(
           accountId,
           region,
           configName: e.name,
-          name: `${p}-${e.name}`,
-          arn: arn.eventRule(region, accountId, `${p}-${e.name}`),
+          name: names.rule(e.name),
+          arn: arn.eventRule(region, accountId, names.rule(e.name)),
           pattern: e.pattern,
           readOnlyEvents: e.readOnlyEvents,
           ...(e.description !== undefined ? { description: e.description } : {}),

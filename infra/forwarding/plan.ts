@@ -8,6 +8,7 @@
  */
 import type { FlowLog, SourceSettings, Transport } from "../config";
 import { arn } from "../kernel/names";
+import { forwardingNames } from "./names";
 
 export interface DestinationPlan {
   region: string;
@@ -91,7 +92,7 @@ export interface ForwardingContext {
 
 /** The destination of a region: one per region, named by the prefix. */
 export function destinationArn(ctx: ForwardingContext, region: string): string {
-  return arn.destination(region, ctx.recipientAccountId, ctx.namePrefix);
+  return arn.destination(region, ctx.recipientAccountId, forwardingNames(ctx.namePrefix).destination);
 }
 
 export interface SourceForwarding {
@@ -103,7 +104,7 @@ export interface SourceForwarding {
 
 /** One source account's forwarding, in the order its entries are listed (subscriptions, flow logs, trail). */
 export function planSourceForwarding(ctx: ForwardingContext, source: SourceSettings): SourceForwarding {
-  const p = ctx.namePrefix;
+  const names = forwardingNames(ctx.namePrefix);
   const routes: RoutePlan[] = source.subscriptions.map((s) => ({
     key: `${source.accountId}/${s.region}/${s.logGroup}:${s.filterName}`,
     origin: "subscription",
@@ -118,7 +119,7 @@ export function planSourceForwarding(ctx: ForwardingContext, source: SourceSetti
     ...f,
     key: `${source.accountId}/${f.region}/${f.vpcId}`,
     accountId: source.accountId,
-    roleName: `${p}-flow-logs-${f.region}`,
+    roleName: names.flowLogsRole(f.region),
     logGroupArn: arn.logGroup(f.region, source.accountId, f.logGroup),
   }));
   for (const f of flowLogs) {
@@ -148,8 +149,7 @@ export function planSourceForwarding(ctx: ForwardingContext, source: SourceSetti
       destinationArn: destinationArn(ctx, t.region),
     });
   }
-  // `-sender-`, not `-cwl-sender-`: with the longest prefix (39) and region (14) it must fit IAM's 64.
-  const senderRoleName = (region: string) => `${p}-sender-${region}`;
+  const senderRoleName = names.senderRole;
   const accountPolicies: AccountPolicyPlan[] = (source.forwardAll?.regions ?? [])
     .slice()
     .sort()
@@ -168,7 +168,7 @@ export function planSourceForwarding(ctx: ForwardingContext, source: SourceSetti
         key: `${source.accountId}/${region}`,
         accountId: source.accountId,
         region,
-        name: `${p}-forward-all`,
+        name: names.forwardAllPolicy,
         destinationArn: destinationArn(ctx, region),
         filterPattern,
         excluded: sorted,
@@ -217,7 +217,7 @@ export function planDestinations(
   }
   return [...senders.keys()].sort().map((region) => ({
     region,
-    name: ctx.namePrefix,
+    name: forwardingNames(ctx.namePrefix).destination,
     arn: destinationArn(ctx, region),
     senderAccountIds: [...(senders.get(region) ?? [])].sort(),
     accountPolicies: sources.some((s) => s.accountPolicies.some((a) => a.region === region)),

@@ -4,6 +4,7 @@
  */
 import type { SearchSettings } from "../config";
 import { arn } from "../kernel/names";
+import { searchNames } from "./names";
 
 export interface FunctionPlan {
   name: string;
@@ -36,7 +37,7 @@ export function planSearch(
   search: SearchSettings,
 ): SearchPlan {
   const { domainName } = search;
-  const p = namePrefix;
+  const names = searchNames(namePrefix);
   const { accountId: acct, region: home } = recipient;
   const fn = (name: string): FunctionPlan => ({
     name,
@@ -50,9 +51,9 @@ export function planSearch(
     settings: search,
     domainName,
     domainArn: arn.searchDomain(home, acct, domainName),
-    forwarder: fn(`${p}-search-forwarder`),
-    provisioner: fn(`${p}-search-provisioner`),
-    deadLetterQueue: { name: `${p}-search-dlq`, arn: arn.queue(home, acct, `${p}-search-dlq`) },
-    adminSecretName: `${p}/search-admin`,
+    forwarder: fn(names.forwarder),
+    provisioner: fn(names.provisioner),
+    deadLetterQueue: { name: names.deadLetterQueue, arn: arn.queue(home, acct, names.deadLetterQueue) },
+    adminSecretName: names.adminSecret,
   };
 }
