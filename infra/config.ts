@@ -35,14 +35,27 @@ const ROLE_ARN = /^arn:aws:iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
  * `pulumi config set --path 'sources[3].accountId' 444444444444` stores a number: accepted while it
  * still has 12 digits. One that lost its leading zeros is refused with a hint to quote it.
  */
-const accountId = z.preprocess(
-  (v) => (isTwelveDigitNumber(v) ? String(v) : v),
-  z.string().regex(/^\d{12}$/, { error: "is not a 12-digit AWS account id" }),
-);
+const accountId = z
+  .preprocess(
+    (v) => (isTwelveDigitNumber(v) ? String(v) : v),
+    z.string().regex(/^\d{12}$/, { error: "is not a 12-digit AWS account id" }),
+  )
+  // Zod describes only the string the preprocess produces; a stack file may hold either form.
+  .meta({
+    jsonSchema: {
+      anyOf: [
+        { type: "string", pattern: "^\\d{12}$" },
+        { type: "integer", minimum: 100_000_000_000, maximum: 999_999_999_999 },
+      ],
+    },
+  });
 
 function isTwelveDigitNumber(v: unknown): v is number {
   return typeof v === "number" && Number.isInteger(v) && v >= 100_000_000_000 && v <= 999_999_999_999;
 }
+
+const ACCOUNT_ID_RULE =
+  "12 digits; quote it in YAML. A bare 12-digit number (what `pulumi config set --path` stores) is accepted; a number that lost its leading zeros (`012345678901` read as `12345678901`) is refused with `must be a string (quote it in YAML)`.";
 
 /** Physical names are `<namePrefix>-...`: IAM role names (64) and S3 names (lowercase) bound it. */
 // 3 at least: the prefix is also the default trail name, and CloudTrail wants 3 characters.
@@ -73,9 +86,15 @@ const filterPattern = z
       ctx.addIssue({ code: "custom", message: `is not a valid filter pattern: ${check.message}` });
   });
 
-const retentionDays = z.number().refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
-  error: `is not a CloudWatch Logs retention period (${LOG_RETENTION_DAYS.join(", ")})`,
-});
+const FILTER_PATTERN_RULE =
+  'Syntax-checked before anything is deployed (see [Filter patterns](validation.md#filter-patterns)); `""` forwards everything.';
+
+const retentionDays = z
+  .number()
+  .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+    error: `is not a CloudWatch Logs retention period (${LOG_RETENTION_DAYS.join(", ")})`,
+  })
+  .meta({ enum: [...LOG_RETENTION_DAYS] });
 
 const int = (min: number, max: number) =>
   z
@@ -84,68 +103,147 @@ const int = (min: number, max: number) =>
     .min(min, { error: `must be at least ${min}` })
     .max(max, { error: `must be at most ${max}` });
 
-const SubscriptionSchema = z.strictObject({
-  /** An existing log group in the source account; never created or taken over. */
-  logGroup: logGroupName,
-  /** Optional when the account has exactly one region. */
-  region: region.optional(),
-  /** Kept exactly as configured; "" forwards everything. */
-  filterPattern: filterPattern.default(""),
-  /** Defaults to the stack's name prefix (e.g. `central-logging-dev`). */
-  filterName: filterName.optional(),
-});
+const SubscriptionSchema = z
+  .strictObject({
+    logGroup: logGroupName.meta({
+      description:
+        "An existing log group of the account: 1–512 characters of `a-z A-Z 0-9 _ - / . #`. It must exist at deploy time (the offline plan cannot check that).",
+    }),
+    region: region.optional().meta({
+      description: "Required when the account lists several regions; must be one of the account's `regions`.",
+      defaultText: "the account's only region",
+    }),
+    filterPattern: filterPattern.default("").meta({
+      description: `Passed to CloudWatch Logs exactly as written. ${FILTER_PATTERN_RULE}`,
+    }),
+    filterName: filterName.optional().meta({
+      description:
+        "1–512 characters, no `:` or `*`. Two filters on one log group need distinct names (CloudWatch Logs allows two per group).",
+      defaultText: "`{p}`",
+    }),
+  })
+  .meta({
+    description:
+      "Forward a log group that **already exists** in the source account; the program never creates or adopts it.",
+  });
 
-const FlowLogSchema = z.strictObject({
-  vpcId: z.string().regex(/^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/, { error: "is not a VPC id (vpc-xxxxxxxx)" }),
-  region: region.optional(),
-  trafficType: z.enum(["ALL", "ACCEPT", "REJECT"], { error: "must be ALL, ACCEPT or REJECT" }).default("ALL"),
-  /** A new log group, created by this program. Default `vpc-flow-logs/<vpcId>`. */
-  logGroup: logGroupName.optional(),
-  retentionDays: retentionDays.default(30),
-  /** Forward the flow-log group to the recipient (empty filter pattern). */
-  forward: z.boolean().default(true),
-  filterName: filterName.optional(),
-});
+const FlowLogSchema = z
+  .strictObject({
+    vpcId: z
+      .string()
+      .regex(/^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/, { error: "is not a VPC id (vpc-xxxxxxxx)" })
+      .meta({ description: "`vpc-` and 8 or 17 hex digits. One flow log per VPC and region." }),
+    region: region.optional().meta({
+      description: "Required when the account lists several regions; must be one of the account's `regions`.",
+      defaultText: "the account's only region",
+    }),
+    trafficType: z
+      .enum(["ALL", "ACCEPT", "REJECT"], { error: "must be ALL, ACCEPT or REJECT" })
+      .default("ALL")
+      .meta({ description: "Which traffic the flow log records; upper case." }),
+    logGroup: logGroupName.optional().meta({
+      description:
+        "A **new** log group that `pulumi up` creates (it must not already exist: delete a hand-made one or `pulumi import` it first). Same characters as a subscription's `logGroup`; unique per account and region among the flow logs.",
+      defaultText: "`vpc-flow-logs/<vpcId>`",
+    }),
+    retentionDays: retentionDays.default(30).meta({
+      description:
+        "Days the flow-log group keeps events; CloudWatch Logs accepts only its fixed retention periods.",
+    }),
+    forward: z.boolean().default(true).meta({
+      description:
+        "Forward the flow-log group to the recipient (empty filter pattern). `false` keeps the flow logs in the source account only.",
+    }),
+    filterName: filterName.optional().meta({
+      description: "The subscription filter's name, as for subscriptions.",
+      defaultText: "`{p}`",
+    }),
+  })
+  .meta({
+    description:
+      "A VPC flow log into a **new** log group that this program creates; the group is forwarded whole (empty filter pattern) unless `forward: false`.",
+  });
 
 /** Alarm and resource names: they end up in metric, alarm and logical resource names. */
 const kebabName = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { error: "must be 1-63 lowercase letters, digits and hyphens" });
 
-const CloudTrailSchema = z.strictObject({
-  /** Where the multi-region trail and its log group live; optional when the account has one region. */
-  region: region.optional(),
-  /** Trail name; default the stack's name prefix. */
-  name: z
-    .string()
-    .superRefine((name, ctx) => {
-      // CloudTrail's own rule: also no adjacent . _ -, a letter or digit at the end, no IP address.
-      const problem = nameProblem("cloudTrail", name);
-      if (problem) ctx.addIssue({ code: "custom", message: problem });
-    })
-    .optional(),
-  logGroup: logGroupName.default("CloudTrail/DefaultLogGroup"),
-  retentionDays: retentionDays.default(7),
-  /** An SNS topic in the account that CloudTrail notifies on every log file delivery. */
-  snsTopic: z.boolean().default(false),
-  /**
-   * An organization trail (this account must be the organization's management account): it logs
-   * every account of the organization, under `AWSLogs/<organizationId>/`.
-   */
-  organization: z.boolean().default(false),
-  /** Forward the trail's log group to the recipient like any other (counts towards two filters). */
-  forward: z
-    .strictObject({ filterPattern: filterPattern.default(""), filterName: filterName.optional() })
-    .optional(),
-});
+const CloudTrailSchema = z
+  .strictObject({
+    region: region.optional().meta({
+      description:
+        "Where the multi-region trail, its log group, its topic and the alarms live. Required when the account lists several regions; must be one of the account's `regions`.",
+      defaultText: "the account's only region",
+    }),
+    name: z
+      .string()
+      .superRefine((name, ctx) => {
+        // CloudTrail's own rule: also no adjacent . _ -, a letter or digit at the end, no IP address.
+        const problem = nameProblem("cloudTrail", name);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      })
+      .optional()
+      .meta({
+        description:
+          "The trail's name, by CloudTrail's rule: 3–128 of `A-Z a-z 0-9 . _ -`, starting and ending with a letter or digit, no two of `. _ -` side by side, not an IP address. A `namePrefix` with `--` makes the default invalid: the error asks for this key.",
+        defaultText: "`{p}`",
+      }),
+    logGroup: logGroupName.default("CloudTrail/DefaultLogGroup").meta({
+      description:
+        "A **new** log group the trail writes to (through the role `{p}-cloudtrail-logs`); it must not already exist, nor be a flow-log group of the account in that region.",
+    }),
+    retentionDays: retentionDays.default(7).meta({
+      description:
+        "Days the trail's log group keeps events; CloudWatch Logs accepts only its fixed retention periods.",
+    }),
+    snsTopic: z.boolean().default(false).meta({
+      description:
+        "`true` creates the topic `{p}-cloudtrail`, which CloudTrail notifies of every log file it delivers (its policy lets only this trail publish). Nobody is subscribed to it.",
+    }),
+    organization: z.boolean().default(false).meta({
+      description:
+        "An **organization trail** logging every account of the organization under `AWSLogs/<organizationId>/`: this account must be the organization's management account, `recipient.organizationId` must be set, and only one source may set it. Member accounts show `NO_DATA` for the CIS alarms: put `cisAlarms` on the management account.",
+    }),
+    forward: z
+      .strictObject({
+        filterPattern: filterPattern.default("").meta({ description: FILTER_PATTERN_RULE }),
+        filterName: filterName.optional().meta({
+          description: "The subscription filter's name, as for subscriptions.",
+          defaultText: "`{p}`",
+        }),
+      })
+      .optional()
+      .meta({
+        description:
+          "Present, even as `{}`: forward the trail's log group to the recipient like any other (it counts towards the group's two subscription filters).",
+        defaultText: "none (not forwarded)",
+      }),
+  })
+  .meta({
+    description:
+      "One **multi-region** trail with log-file validation (global service events, all management events), writing into the archive bucket under `AWSLogs/<accountId>/` and into a new log group in its region.",
+  });
 
-const ForwardAllSchema = z.strictObject({
-  /** Regions of the account to forward every log group of; default all of them. */
-  regions: z.array(region).min(1, { error: "must list at least one region" }).optional(),
-  filterPattern: filterPattern.default(""),
-  /** Log groups to leave out, besides the pipeline's own and those with an entry of their own. */
-  exclude: z.array(logGroupName).default([]),
-});
+const ForwardAllSchema = z
+  .strictObject({
+    regions: z.array(region).min(1, { error: "must list at least one region" }).optional().meta({
+      description:
+        "Regions of the account to forward every log group of; each one of the account's `regions`, none twice. A region where the account forwards nothing else still gets a destination.",
+      defaultText: "all of the account's `regions`",
+    }),
+    filterPattern: filterPattern.default("").meta({
+      description: `Applies to every log group the policy covers. ${FILTER_PATTERN_RULE}`,
+    }),
+    exclude: z.array(logGroupName).default([]).meta({
+      description:
+        "Log groups to leave out, besides the pipeline's own and those with an entry of their own. Exact names only: CloudWatch Logs accepts only `LogGroupName NOT IN [...]` as selection criteria.",
+    }),
+  })
+  .meta({
+    description:
+      "One **account-level subscription filter policy** `{p}-forward-all` per region: every log group of the account in that region, including groups created later, goes to that region's destination. Present, even as `{}`, it covers all of the account's regions. What it leaves out, and why: [Account-wide forwarding](organization.md#account-wide-forwarding-forwardall).",
+  });
 
 const ComparisonOperator = z.enum(
   [
@@ -174,21 +272,42 @@ export function alarmWindowLimit(periodSeconds: number): number {
 
 const AlarmSchema = z
   .strictObject({
-    name: kebabName,
-    filterPattern: filterPattern.refine((p) => p.trim() !== "", {
-      error: "must not be empty: an alarm on every event is noise",
+    name: kebabName.meta({
+      description:
+        "1–63 lowercase letters, digits and hyphens, starting with a letter or digit; unique within the account, and not starting with `cis-` (reserved for `cisAlarms`).",
     }),
-    threshold: z.number().min(0, { error: "must be at least 0" }).default(1),
-    /** Seconds: 10, 20, 30 or a multiple of 60 (under 60 makes a high-resolution alarm). */
+    filterPattern: filterPattern
+      .refine((p) => p.trim() !== "", {
+        error: "must not be empty: an alarm on every event is noise",
+      })
+      .meta({
+        description:
+          "What counts as an event; not empty or blank (an alarm on every event is noise). Syntax-checked (see [Filter patterns](validation.md#filter-patterns)).",
+      }),
+    threshold: z
+      .number()
+      .min(0, { error: "must be at least 0" })
+      .default(1)
+      .meta({ description: "The alarm compares the sum of matching events per period with this." }),
     periodSeconds: int(10, 86400)
       .refine((p) => ALARM_SHORT_PERIODS.includes(p) || p % 60 === 0, {
         error: "must be 10, 20, 30 or a multiple of 60",
       })
-      .default(300),
-    /** How many periods the alarm looks back; `period x evaluationPeriods` is bounded (see below). */
-    evaluationPeriods: int(1, ALARM_MAX_WINDOW_SECONDS / 10).default(1),
-    comparisonOperator: ComparisonOperator.default("GreaterThanOrEqualToThreshold"),
-    description: z.string().max(1024).optional(),
+      .default(300)
+      .meta({
+        description:
+          "10, 20, 30 or a multiple of 60 (PutMetricAlarm); under 60 makes a high-resolution alarm.",
+      }),
+    evaluationPeriods: int(1, ALARM_MAX_WINDOW_SECONDS / 10)
+      .default(1)
+      .meta({
+        description:
+          "How many periods the alarm looks back. CloudWatch bounds `periodSeconds × evaluationPeriods`: at most 86,400 s with a period under an hour, else 604,800 s.",
+      }),
+    comparisonOperator: ComparisonOperator.default("GreaterThanOrEqualToThreshold").meta({
+      description: "How the sum is compared with `threshold`.",
+    }),
+    description: z.string().max(1024).optional().meta({ description: "The alarm's description." }),
   })
   .superRefine((alarm, ctx) => {
     const limit = alarmWindowLimit(alarm.periodSeconds);
@@ -199,49 +318,92 @@ const AlarmSchema = z
         path: ["evaluationPeriods"],
         message: `times periodSeconds (${alarm.periodSeconds}) is ${window} s; CloudWatch allows at most ${limit} s (${limit === ALARM_MAX_WINDOW_SECONDS ? "7 days" : "1 day with a period under an hour"})`,
       });
+  })
+  .meta({
+    description:
+      "A metric filter `name` on the trail's log group, counting 1 per matching event into metric `name` (namespace `CentralLogging`), and an alarm `{p}-<name>` on it that sums the metric, treats missing data as not breaching and notifies the topic `{p}-alarms`.",
   });
 
-const NotificationsSchema = z.strictObject({
-  emails: z
-    .array(z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { error: "is not an e-mail address" }))
-    .default([]),
-  httpsEndpoints: z
-    .array(z.string().regex(/^https:\/\/\S+$/, { error: "is not an https:// URL" }))
-    .default([]),
-  sqsQueueArns: z
-    .array(
-      z.string().regex(/^arn:aws:sqs:[a-z0-9-]+:\d{12}:[\w-]{1,80}$/, { error: "is not an SQS queue ARN" }),
-    )
-    .default([]),
-});
+const NotificationsSchema = z
+  .strictObject({
+    emails: z
+      .array(z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { error: "is not an e-mail address" }))
+      .default([])
+      .meta({
+        description:
+          "E-mail addresses. SNS mails each a confirmation link; nothing arrives until it is confirmed.",
+      }),
+    httpsEndpoints: z
+      .array(z.string().regex(/^https:\/\/\S+$/, { error: "is not an https:// URL" }))
+      .default([])
+      .meta({ description: "`https://` URLs; the endpoint must confirm the subscription, as with e-mail." }),
+    sqsQueueArns: z
+      .array(
+        z.string().regex(/^arn:aws:sqs:[a-z0-9-]+:\d{12}:[\w-]{1,80}$/, { error: "is not an SQS queue ARN" }),
+      )
+      .default([])
+      .meta({
+        description:
+          "`arn:aws:sqs:<region>:<account>:<name>` of queues in this source account (the subscription is made with its provider). The queue's own policy must let the topic send to it; this program does not manage it.",
+      }),
+  })
+  .meta({
+    description:
+      "The subscribers of the alarm topic `{p}-alarms`. With `alarms` or `cisAlarms` at least one is required: an alarm nobody receives is worth nothing, and Security Hub fails the CIS controls without one.",
+  });
 
 /**
  * An EventBridge rule in the source account (the EventBridge write-up). The pattern defaults to the
  * write-up's: IAM API calls recorded by CloudTrail, which surface only in us-east-1.
  */
-const EventRuleSchema = z.strictObject({
-  /** The rule's name within the stack: the physical name is `<namePrefix>-<name>`. */
-  name: kebabName.default("iam"),
-  /** Default us-east-1 for the default (IAM) pattern; else optional when the account has one region. */
-  region: region.optional(),
-  /** A map (or JSON text) in EventBridge's pattern syntax; checked before anything is deployed. */
-  pattern: z
-    .unknown()
-    .superRefine((pattern, ctx) => {
-      if (pattern === undefined) return;
-      const check = checkEventPattern(pattern);
-      if (!check.ok)
-        ctx.addIssue({ code: "custom", message: `is not a valid event pattern: ${check.message}` });
-    })
-    .optional(),
-  /** Also match read-only management events (`ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS`). */
-  readOnlyEvents: z.boolean().default(false),
-  description: z.string().max(512).optional(),
-});
+const EventRuleSchema = z
+  .strictObject({
+    name: kebabName.default("iam").meta({
+      description:
+        "1–63 lowercase letters, digits and hyphens. The rule is `{p}-<name>`, at most 64 characters; unique per region within the account.",
+    }),
+    region: region.optional().meta({
+      description:
+        "Any region (not only the account's `regions`). IAM, STS and sign-in events reach EventBridge only in us-east-1. With a `pattern`, required when the account lists several regions.",
+      defaultText: "`us-east-1` without `pattern`; with one, the account's only region",
+    }),
+    pattern: z
+      .unknown()
+      .superRefine((pattern, ctx) => {
+        if (pattern === undefined) return;
+        const check = checkEventPattern(pattern);
+        if (!check.ok)
+          ctx.addIssue({ code: "custom", message: `is not a valid event pattern: ${check.message}` });
+      })
+      .optional()
+      .meta({
+        description:
+          "An EventBridge event pattern, checked before anything is deployed: a non-empty object; every leaf a non-empty list of values or of one-filter objects (`prefix`, `suffix`, `anything-but`, `numeric`, `exists`, `cidr`, `equals-ignore-case`, `wildcard`); `$or` a list of at least two patterns; at most 4,096 characters as JSON. Passed to EventBridge as compact JSON.",
+        defaultText: '`{"source":["aws.iam"],"detail-type":["AWS API Call via CloudTrail"]}`',
+        jsonSchema: { type: ["object", "string"] },
+      }),
+    readOnlyEvents: z.boolean().default(false).meta({
+      description:
+        "`true` sets the rule state `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS`, so read-only management events delivered by CloudTrail match too; `false` is `ENABLED`.",
+    }),
+    description: z.string().max(512).optional().meta({
+      description: "The rule's description.",
+      defaultText: "`central-logging: events matching the '<name>' pattern into the archive`",
+    }),
+  })
+  .meta({
+    description:
+      "One EventBridge rule `{p}-<name>` on the account's default event bus in `region`, delivering to the recipient's event bus ([Events archive](events.md)). `- name: iam`, or even `- {}`, is the EventBridge write-up's rule.",
+  });
 
 const SourceSchema = z.strictObject({
-  accountId,
-  roleArn: roleArn.optional(),
+  accountId: accountId.meta({
+    description: `${ACCOUNT_ID_RULE} **Each account appears once**: put all of its regions in one entry.`,
+  }),
+  roleArn: roleArn.optional().meta({
+    description:
+      "`arn:aws:iam::<account>:role/<name>`, a role in this `accountId` that the program deploys with; unset means the ambient credentials already belong to it.",
+  }),
   regions: z
     .array(region)
     .min(1, { error: "must list at least one region" })
@@ -251,27 +413,55 @@ const SourceSchema = z.strictObject({
         if (first !== i)
           ctx.addIssue({ code: "custom", path: [i], message: `is listed twice (also regions[${first}])` });
       });
+    })
+    .meta({
+      description:
+        "The account's regions, no duplicates, each an AWS region the program knows (a typo such as `us-east-9` is refused). Every listed region gets a provider.",
     }),
-  subscriptions: z.array(SubscriptionSchema).default([]),
-  flowLogs: z.array(FlowLogSchema).default([]),
-  cloudTrail: CloudTrailSchema.optional(),
-  /** Account-wide forwarding: one account-level subscription filter policy per region. */
-  forwardAll: ForwardAllSchema.optional(),
-  /** Metric filters with alarms on the trail's log group. */
-  alarms: z.array(AlarmSchema).default([]),
-  /** The CIS AWS Foundations Benchmark monitoring set (4.1-4.15) on the trail's log group. */
-  cisAlarms: z.boolean().default(false),
-  /** Who the alarm topic notifies; alarms need at least one subscriber. */
-  alarmNotifications: NotificationsSchema.prefault({}),
-  /** EventBridge rules whose events reach the recipient's events archive. */
-  events: z.array(EventRuleSchema).default([]),
+  subscriptions: z
+    .array(SubscriptionSchema)
+    .default([])
+    .meta({ description: "Existing log groups to forward." }),
+  flowLogs: z.array(FlowLogSchema).default([]).meta({ description: "VPC flow logs to create." }),
+  cloudTrail: CloudTrailSchema.optional().meta({
+    description: "The account's trail.",
+    defaultText: "none (no trail)",
+  }),
+  forwardAll: ForwardAllSchema.optional().meta({
+    description: "Account-wide forwarding: one account-level subscription filter policy per region.",
+  }),
+  alarms: z
+    .array(AlarmSchema)
+    .default([])
+    .meta({ description: "Metric filters with alarms on the trail's log group. Needs `cloudTrail`." }),
+  cisAlarms: z.boolean().default(false).meta({
+    description:
+      "`true` adds the CIS AWS Foundations Benchmark monitoring set, 4.1–4.15 (Security Hub controls CloudWatch.1–14; 4.15 has none), on the trail's log group: per control a metric filter `cis-<control>` with the benchmark's exact pattern (namespace `CISBenchmark`) and an alarm `{p}-cis-<control>` (threshold 1, 300 s, 1 period, `GreaterThanOrEqualToThreshold`) on the topic `{p}-alarms`; `{p}-cis-root-usage` watches CIS 4.3, for example. Needs `cloudTrail`.",
+  }),
+  alarmNotifications: NotificationsSchema.prefault({}).meta({
+    description: "Who the alarm topic notifies; alarms need at least one subscriber.",
+    defaultText: "no subscribers",
+  }),
+  events: z
+    .array(EventRuleSchema)
+    .default([])
+    .meta({ description: "EventBridge rules whose events reach the recipient's events archive." }),
 });
 
 const LifecycleSchema = z.strictObject({
-  infrequentAccessDays: int(30, 36500).default(30),
-  glacierDays: int(1, 36500).default(365),
-  expireDays: int(1, 36500).default(1095),
-  noncurrentVersionExpireDays: int(1, 36500).default(30),
+  infrequentAccessDays: int(30, 36500).default(30).meta({
+    description: "Days before objects move to STANDARD_IA (S3 needs 30 days in STANDARD first).",
+  }),
+  glacierDays: int(1, 36500).default(365).meta({
+    description:
+      "Days before objects move to GLACIER: at least `infrequentAccessDays` + 30 (S3 keeps objects in STANDARD_IA 30 days before that transition).",
+  }),
+  expireDays: int(1, 36500)
+    .default(1095)
+    .meta({ description: "Days before current versions expire; later than `glacierDays`." }),
+  noncurrentVersionExpireDays: int(1, 36500)
+    .default(30)
+    .meta({ description: "Days before non-current versions expire." }),
 });
 
 /**
@@ -282,143 +472,239 @@ const LifecycleSchema = z.strictObject({
 const SEARCH_DOMAIN_NAME = /^[a-z][a-z0-9-]{2,27}$/;
 const OPENSEARCH_VERSION = /^OpenSearch_(\d+)\.(\d+)$/;
 
-const SearchSchema = z.strictObject({
-  /** 3-28 of a-z 0-9 -; default the name prefix when it fits. */
-  domainName: z
-    .string()
-    .regex(SEARCH_DOMAIN_NAME, {
-      error: "is not an OpenSearch domain name (3-28 of a-z 0-9 -, starting with a letter)",
-    })
-    .optional(),
-  engineVersion: z
-    .string()
-    .regex(OPENSEARCH_VERSION, { error: "is not an OpenSearch engine version (OpenSearch_2.19)" })
-    .refine((v) => atLeast(v, 2, 7), {
-      error: "is older than OpenSearch_2.7 (the index template needs flat_object)",
-    })
-    .default("OpenSearch_2.19"),
-  instanceType: z
-    .string()
-    .regex(/^[a-z0-9]+\.[a-z0-9]+\.search$/, {
-      error: "is not an OpenSearch instance type (t3.small.search)",
-    })
-    .refine((t) => !t.startsWith("t2."), { error: "cannot encrypt data at rest (T2 instances)" })
-    .default("t3.small.search"),
-  instanceCount: int(1, 80)
-    .refine((n) => n === 1 || n % 2 === 0 || n % 3 === 0, {
-      error: "must be 1, or spread evenly over 2 or 3 availability zones (a multiple of 2 or 3)",
-    })
-    .default(1),
-  volumeSizeGiB: int(10, 16384).default(10),
-  /** Daily indices are `<indexPrefix>-YYYY.MM.DD`. */
-  indexPrefix: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9_-]{0,99}$/, {
-      error: "is not an index prefix (lowercase letters, digits, _ and -)",
-    })
-    .default("cwl"),
-  /** Days an index is kept before the ISM policy deletes it. */
-  retentionDays: int(1, 36500).default(90),
-  /** Replicas of each index; default 0 on one node, 1 otherwise. */
-  replicas: int(0, 5).optional(),
-  /**
-   * Refused: the domain's resource policy can no longer narrow by network (see
-   * `searchDomainAccessPolicy`); fine-grained access control authenticates every request.
-   */
-  allowedCidrs: z
-    .unknown()
-    .refine(() => false, {
-      error:
-        "is no longer accepted: the provisioner (a Lambda with no fixed address) logs in as the domain's master with a password, so the domain policy cannot narrow by network; fine-grained access control authenticates every request and refuses anonymous ones. Remove the key",
-    })
-    .optional(),
-  allowedPrincipals: z
-    .array(
-      z.string().regex(/^arn:aws:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, {
-        error: "is not an IAM role or user ARN (arn:aws:iam::<account>:role/<name> or user/<name>)",
+const SearchSchema = z
+  .strictObject({
+    domainName: z
+      .string()
+      .regex(SEARCH_DOMAIN_NAME, {
+        error: "is not an OpenSearch domain name (3-28 of a-z 0-9 -, starting with a letter)",
+      })
+      .optional()
+      .meta({
+        description:
+          "3–28 of `a-z 0-9 -`, starting with a letter. A name prefix longer than 28 characters makes the default invalid: the error asks for this key.",
+        defaultText: "`namePrefix`",
       }),
-    )
-    .default([]),
-  forwarder: z
-    .strictObject({
-      batchSize: int(1, 10000).default(500),
-      batchWindowSeconds: int(0, 300).default(5),
-      /** Lambda retries a failing batch (bisecting it) this often, then sends it to the queue. */
-      maximumRetryAttempts: int(0, 100).default(5),
-      parallelizationFactor: int(1, 10).default(1),
-      memoryMiB: int(256, 10240).default(1024),
-      timeoutSeconds: int(60, 900).default(120),
-    })
-    .prefault({}),
-  logRetentionDays: retentionDays.default(30),
-});
+    engineVersion: z
+      .string()
+      .regex(OPENSEARCH_VERSION, { error: "is not an OpenSearch engine version (OpenSearch_2.19)" })
+      .refine((v) => atLeast(v, 2, 7), {
+        error: "is older than OpenSearch_2.7 (the index template needs flat_object)",
+      })
+      .default("OpenSearch_2.19")
+      .meta({
+        description:
+          "`OpenSearch_<major>.<minor>`, at least `OpenSearch_2.7` (the index template needs `flat_object`).",
+      }),
+    instanceType: z
+      .string()
+      .regex(/^[a-z0-9]+\.[a-z0-9]+\.search$/, {
+        error: "is not an OpenSearch instance type (t3.small.search)",
+      })
+      .refine((t) => !t.startsWith("t2."), { error: "cannot encrypt data at rest (T2 instances)" })
+      .default("t3.small.search")
+      .meta({ description: "`<family>.<size>.search`; not T2 (T2 instances cannot encrypt data at rest)." }),
+    instanceCount: int(1, 80)
+      .refine((n) => n === 1 || n % 2 === 0 || n % 3 === 0, {
+        error: "must be 1, or spread evenly over 2 or 3 availability zones (a multiple of 2 or 3)",
+      })
+      .default(1)
+      .meta({
+        description:
+          "1, or a multiple of 2 or 3 (spread evenly over availability zones). More than one node turns on zone awareness: 3 zones when the count is a multiple of 3, else 2.",
+      }),
+    volumeSizeGiB: int(10, 16384).default(10).meta({ description: "A gp3 EBS volume per node." }),
+    indexPrefix: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]{0,99}$/, {
+        error: "is not an index prefix (lowercase letters, digits, _ and -)",
+      })
+      .default("cwl")
+      .meta({
+        description:
+          "1–100 of `a-z 0-9 _ -`, starting with a letter or digit. Daily indices are `<indexPrefix>-YYYY.MM.DD`.",
+      }),
+    retentionDays: int(1, 36500)
+      .default(90)
+      .meta({ description: "Days an index is kept before the ISM policy deletes it." }),
+    replicas: int(0, 5).optional().meta({
+      description:
+        "Replicas of each index (set in the index template); fewer than `instanceCount`, since a replica never shares a node with its primary.",
+      defaultText: "`0` on one node, `1` otherwise",
+    }),
+    allowedCidrs: z
+      .unknown()
+      .refine(() => false, {
+        error:
+          "is no longer accepted: the provisioner (a Lambda with no fixed address) logs in as the domain's master with a password, so the domain policy cannot narrow by network; fine-grained access control authenticates every request and refuses anonymous ones. Remove the key",
+      })
+      .optional()
+      .meta({
+        description:
+          "**Refused**: the domain policy cannot narrow by network any more (see `searchDomainAccessPolicy` and [Access](search.md#access)); fine-grained access control authenticates every request.",
+        jsonSchema: { not: {} },
+      }),
+    allowedPrincipals: z
+      .array(
+        z.string().regex(/^arn:aws:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, {
+          error: "is not an IAM role or user ARN (arn:aws:iam::<account>:role/<name> or user/<name>)",
+        }),
+      )
+      .default([])
+      .meta({
+        description:
+          "IAM role or user ARNs (`arn:aws:iam::<account>:role/<name>`, `...:user/<name>`) whose signed requests the domain admits; the provisioner maps them to `readall`.",
+      }),
+    forwarder: z
+      .strictObject({
+        batchSize: int(1, 10000)
+          .default(500)
+          .meta({ description: "Records per invocation (event source mapping)." }),
+        batchWindowSeconds: int(0, 300)
+          .default(5)
+          .meta({ description: "How long the mapping gathers records before it invokes." }),
+        maximumRetryAttempts: int(0, 100).default(5).meta({
+          description:
+            "Lambda retries a failing batch (bisecting it) this often, then sends the batch's shard and sequence range to the queue `{p}-search-dlq`.",
+        }),
+        parallelizationFactor: int(1, 10).default(1).meta({ description: "Concurrent batches per shard." }),
+        memoryMiB: int(256, 10240).default(1024).meta({ description: "The forwarder Lambda's memory." }),
+        timeoutSeconds: int(60, 900).default(120).meta({ description: "The forwarder Lambda's timeout." }),
+      })
+      .prefault({})
+      .meta({ description: "The Lambda `{p}-search-forwarder` that reads the stream into the domain." }),
+    logRetentionDays: retentionDays.default(30).meta({
+      description:
+        "Days the forwarder's and the provisioner's log groups keep events; CloudWatch Logs accepts only its fixed retention periods.",
+    }),
+  })
+  .meta({
+    description:
+      "An OpenSearch domain in the home region, fed from the stream by one forwarder Lambda ([Search](search.md)). Present, even as `{}`, it turns search on; people log in to Dashboards as `admin` (the password is a stack output) or sign their requests as one of `allowedPrincipals`.",
+  });
 
 /** Firehose buffering; dynamic partitioning refuses buffers under 64 MiB and zero buffering. */
 const buffering = z.strictObject({
-  bufferSizeMiB: int(64, 128).default(64),
-  bufferIntervalSeconds: int(60, 900).default(300),
+  bufferSizeMiB: int(64, 128).default(64).meta({
+    description:
+      "MiB Firehose gathers before it writes: dynamic partitioning refuses buffers under 64 MiB. **Changed:** the default was 5 and the range 1–128; a stack file that sets less than 64 is now refused (`must be at least 64`).",
+  }),
+  bufferIntervalSeconds: int(60, 900).default(300).meta({
+    description:
+      "Seconds Firehose waits before it writes (was 0–900): dynamic partitioning refuses zero buffering.",
+  }),
 });
 
 const RecipientSchema = z.strictObject({
-  accountId,
-  roleArn: roleArn.optional(),
-  /** Home region: stream, Firehose (and later search). */
-  region,
-  /** Archive bucket region; default = region. */
-  bucketRegion: region.optional(),
-  transport: z.enum(["kinesis", "firehose"], { error: "must be 'kinesis' or 'firehose'" }).default("kinesis"),
-  /**
-   * Organization mode: destinations admit the whole organization (`aws:PrincipalOrgID`) instead of
-   * listing accounts, so adding an account changes nothing on the recipient side.
-   */
-  /** Encrypt every trail's log files with one KMS key of the recipient account (bucket region). */
-  trailKms: z.boolean().default(false),
+  accountId: accountId.meta({ description: ACCOUNT_ID_RULE }),
+  roleArn: roleArn.optional().meta({
+    description:
+      "`arn:aws:iam::<account>:role/<name>`, a role in `accountId` that the program deploys with; unset means the ambient credentials already belong to that account. If the recipient account is also a source, both entries need the same `roleArn` (or none).",
+  }),
+  region: region.meta({
+    description:
+      "The home region: stream, Firehoses, Lambdas, event bus and search domain. An AWS region the program knows: a typo such as `us-east-9` is refused.",
+  }),
+  bucketRegion: region.optional().meta({
+    description:
+      "The region of the archive bucket, and of the Athena database, tables, workgroup and results bucket.",
+    defaultText: "`region`",
+  }),
+  transport: z
+    .enum(["kinesis", "firehose"], { error: "must be 'kinesis' or 'firehose'" })
+    .default("kinesis")
+    .meta({
+      description:
+        "How logs travel to the archive: a Kinesis stream read by Firehose, or Firehose directly. See [Which transport?](architecture.md#which-transport)",
+    }),
+  trailKms: z.boolean().default(false).meta({
+    description:
+      "Encrypt every trail's log files with one KMS key `alias/{p}-cloudtrail` of the recipient account in `bucketRegion` (CloudTrail needs the key in the bucket's region), rotation on. Its policy lets CloudTrail `kms:GenerateDataKey` only for the configured trails (`aws:SourceArn` and `kms:EncryptionContext:aws:cloudtrail:arn`), the recipient account administer it with explicit actions and decrypt trail files. Needs at least one source with `cloudTrail`.",
+  }),
   organizationId: z
     .string()
     .regex(/^o-[a-z0-9]{10,32}$/, { error: "is not an AWS Organizations id (o- and 10-32 of a-z 0-9)" })
-    .optional(),
-  /**
-   * The recipient account's IAM quota "Role trust policy length": 2,048 characters unless raised
-   * (Service Quotas; 4,096 at most). Without organizationId the destination role's trust lists
-   * every sending account per region, and the config is refused before it outgrows this.
-   */
-  trustPolicyMaxChars: int(TRUST_POLICY_DEFAULT_MAX_CHARS, TRUST_POLICY_RAISED_MAX_CHARS).default(
-    TRUST_POLICY_DEFAULT_MAX_CHARS,
-  ),
-  /** Globally unique; default `<namePrefix>-archive-<accountId>-<bucketRegion>`. */
-  bucketName: z.string().optional(),
-  lifecycle: LifecycleSchema.prefault({}),
+    .optional()
+    .meta({
+      description:
+        "`o-` and 10–32 of `a-z 0-9`. Set, it switches on [organization mode](organization.md#organization-mode): destinations admit the whole organization (`aws:PrincipalOrgID`) instead of listing accounts, so adding an account changes nothing on the recipient side, and each source account gets sender roles. The recipient and every source must be in this organization.",
+    }),
+  trustPolicyMaxChars: int(TRUST_POLICY_DEFAULT_MAX_CHARS, TRUST_POLICY_RAISED_MAX_CHARS)
+    .default(TRUST_POLICY_DEFAULT_MAX_CHARS)
+    .meta({
+      description:
+        "The recipient account's IAM quota \"Role trust policy length\" (raise it in Service Quotas, then set it here). Without `organizationId` the destination role's trust lists every sending account per region, and a config that outgrows this is refused (see [Policy size limits](validation.md#policy-size-limits)).",
+    }),
+  bucketName: z.string().optional().meta({
+    description:
+      "The archive bucket; globally unique. A valid S3 bucket name: 3–63 of `a-z 0-9 . -`, starting and ending with a letter or digit, no `..`, not an IP address, none of S3's reserved prefixes (`xn--`, `sthree-`, `amzn-s3-demo-`) or suffixes (`-s3alias`, `--ol-s3`, `.mrap`, `--x-s3`, `--table-s3`). If the default is invalid, the error asks for this key or a shorter `namePrefix`.",
+    defaultText: "`{p}-archive-<accountId>-<bucketRegion>`",
+  }),
+  lifecycle: LifecycleSchema.prefault({}).meta({ description: "The archive bucket's lifecycle rules." }),
   stream: z
     .strictObject({
-      /** Unset = on-demand capacity; a number = provisioned with that many shards. */
-      shardCount: int(1, 10000).optional(),
-      retentionHours: int(24, 8760).default(24),
+      shardCount: int(1, 10000).optional().meta({
+        description: "Unset means `ON_DEMAND` capacity; a number means `PROVISIONED` with that many shards.",
+        defaultText: "unset (on-demand)",
+      }),
+      retentionHours: int(24, 8760).default(24).meta({
+        description:
+          "Hours the stream keeps records; the search forwarder gives up on records older than this (at most 7 days).",
+      }),
     })
-    .prefault({}),
-  /** The log archive's Firehose; dynamic partitioning needs buffers of 64 MiB or more. */
-  firehose: buffering.prefault({}),
-  /** The events archive's Firehose (EventBridge rules), same rule. */
-  events: buffering.prefault({}),
-  /** Glue tables with partition projection and an Athena workgroup over the archive. */
+    .prefault({})
+    .meta({
+      description:
+        "The Kinesis stream `{p}-logs`. Only with `transport: kinesis`: a `stream` map under `transport: firehose` is refused.",
+    }),
+  firehose: buffering.prefault({}).meta({
+    description:
+      "Buffering of the log archive's Firehose `{p}-archive`, which partitions dynamically ([What lands in S3](archive.md#what-lands-in-s3)).",
+  }),
+  events: buffering.prefault({}).meta({
+    description:
+      "Buffering of the events Firehose `{p}-events` ([Events archive](events.md)), partitioned too; used only when a source has `events`.",
+  }),
   athena: z
     .strictObject({
-      enabled: z.boolean().default(true),
-      /** Glue database; default the name prefix with `_` for `-`. */
+      enabled: z.boolean().default(true).meta({
+        description: "`false`: no database, tables, workgroup, queries or results bucket.",
+      }),
       database: z
         .string()
         .regex(/^[a-z][a-z0-9_]{0,254}$/, {
           error: "is not a Glue database name (a-z 0-9 _, starting with a letter)",
         })
-        .optional(),
-      /** Where query results go; default `<namePrefix>-athena-<accountId>-<bucketRegion>`. */
-      resultsBucketName: z.string().optional(),
-      resultsExpireDays: int(1, 3650).default(30),
-      /** Cancel a query that would scan more than this (GiB); unset = no limit. */
-      bytesScannedCutoffGiB: int(1, 1_000_000).optional(),
+        .optional()
+        .meta({
+          description: "The Glue database: 1–255 of `a-z 0-9 _`, starting with a letter.",
+          defaultText: "`namePrefix` with `_` for `-`",
+        }),
+      resultsBucketName: z.string().optional().meta({
+        description:
+          "Where query results go: the same rules as `bucketName`, and not the archive bucket (results expire, the archive must not). If the default is invalid, the error asks for this key or a shorter `namePrefix`. Checked only when enabled.",
+        defaultText: "`{p}-athena-<accountId>-<bucketRegion>`",
+      }),
+      resultsExpireDays: int(1, 3650).default(30).meta({
+        description:
+          "Days before query results (current versions) expire; non-current versions expire after 1 day.",
+      }),
+      bytesScannedCutoffGiB: int(1, 1_000_000).optional().meta({
+        description: "The workgroup cancels a query that would scan more than this many GiB.",
+        defaultText: "unset (no limit)",
+      }),
     })
-    .prefault({}),
-  /** An OpenSearch domain fed from the stream (kinesis transport); absent = no search. */
-  search: SearchSchema.optional(),
+    .meta({
+      description:
+        "Glue tables with partition projection and an Athena workgroup over the archive, in `bucketRegion` ([Querying with Athena](archive.md#querying-with-athena)).",
+    })
+    .prefault({})
+    .meta({ description: "Querying the archive with Athena.", defaultText: "Athena on, the defaults below" }),
+  search: SearchSchema.optional().meta({
+    description:
+      "An OpenSearch domain fed from the stream. Needs `transport: kinesis` (the forwarder reads the stream).",
+    defaultText: "none (no search)",
+  }),
 });
 
 type SourceInput = z.output<typeof SourceSchema>;
@@ -427,28 +713,41 @@ type SourceInput = z.output<typeof SourceSchema>;
 export const PARTS = ["all", "recipient", "sources"] as const;
 export type Part = (typeof PARTS)[number];
 
+const namePrefix = z
+  .string()
+  .regex(NAME_PREFIX, { error: `must be ${NAME_PREFIX_RULE}` })
+  .optional()
+  .meta({
+    description:
+      "The prefix `{p}` of every physical name: 3–39 lowercase letters, digits and hyphens, starting with a letter. IAM role names stop at 64 characters and S3 names are lowercase; it is also the default trail name, and CloudTrail wants at least 3 characters. A stack name that makes the default unusable (e.g. `team_a.prod`) is refused with a hint to set this key. Changing it renames, and so replaces, everything: set it once.",
+    defaultText: "`central-logging-<stack>`, lower-cased",
+  });
+
+const part = z.enum(PARTS, { error: "must be all, recipient or sources" }).default("all").meta({
+  description:
+    "What this stack deploys: everything, only the recipient account, or only the source accounts listed in `sources`, which then read the recipient stack's outputs. See [Splitting a large organization](organization.md#splitting-a-large-organization).",
+});
+
+const recipientStack = z
+  .string()
+  .regex(/^[\w.-]+\/[\w.-]+\/[\w.-]+$/, {
+    error: "is not a stack reference (<organization>/<project>/<stack>)",
+  })
+  .optional()
+  .meta({
+    description:
+      "The recipient stack whose outputs a `part: sources` stack uses, as `<organization>/<project>/<stack>`. Required with `part: sources`; refused with any other part.",
+  });
+
 const RootSchema = z
   .strictObject({
-    namePrefix: z
-      .string()
-      .regex(NAME_PREFIX, { error: `must be ${NAME_PREFIX_RULE}` })
-      .optional(),
+    namePrefix,
     // The recipient and each source are parsed on their own (below), so that one broken entry
     // does not hide another's problems; here only their presence and shape matter.
     recipient: z.unknown(),
     sources: z.array(z.unknown()).default([]),
-    /**
-     * What this stack deploys: everything (`all`), only the recipient account (`recipient`), or
-     * only the listed source accounts (`sources`), which then read the recipient stack's outputs.
-     */
-    part: z.enum(PARTS, { error: "must be all, recipient or sources" }).default("all"),
-    /** `sources` stacks: the recipient stack, as `<organization>/<project>/<stack>`. */
-    recipientStack: z
-      .string()
-      .regex(/^[\w.-]+\/[\w.-]+\/[\w.-]+$/, {
-        error: "is not a stack reference (<organization>/<project>/<stack>)",
-      })
-      .optional(),
+    part,
+    recipientStack,
   })
   .superRefine(checkAcrossEntries, { when: () => true })
   .superRefine((root, ctx) => {
@@ -465,6 +764,27 @@ const RootSchema = z
         message: `only applies with part: sources (this stack's part is ${root.part})`,
       });
   });
+
+/**
+ * The `central-logging:` namespace as a user writes it, each key described (`.meta`): the source
+ * of the generated reference and JSON Schema (tools/docs, `npm run docs`). Never parsed with:
+ * `parseSettings` takes the recipient and each source on their own, and the cross-field rules
+ * live there, not here. Meta keys besides `description`: `defaultText` names a default the config
+ * step computes; `jsonSchema` replaces what zod infers where the input is wider than the schema.
+ */
+export const StackConfigSchema = z.strictObject({
+  namePrefix,
+  part,
+  recipientStack,
+  recipient: RecipientSchema.meta({
+    description:
+      "The log-archive account: it receives, archives, and optionally queries and indexes the logs.",
+  }),
+  sources: z
+    .array(SourceSchema)
+    .default([])
+    .meta({ description: "The accounts that send logs: each account once, with all of its regions." }),
+});
 
 /** Raw config as read from the stack: each key of the `central-logging` namespace, unprefixed. */
 export interface RawConfig {
