@@ -1,14 +1,21 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  type BufferMeasurement,
   buildReport,
   type ConfigMeasurement,
   ConfigMeasurementSchema,
+  chooseBuffer,
+  floorRatio,
+  formatBufferTable,
+  formatFloorComparisons,
   formatReport,
+  PROCESSOR_BUFFER_RANGE_MB,
   parseSizes,
   parseWorkerOutput,
   type RunMeasurement,
   RunMeasurementSchema,
+  reputShare,
   type SizeResult,
   scaling,
   summarize,
@@ -282,5 +289,37 @@ describe("formatReport", () => {
   it("gives no verdict for a single size", () => {
     const one = formatReport(buildReport(env, [size(5, 200, 1000, 300)]));
     expect(one).toContain("Program (wall): 5.00 ms/resource at 5 (one size only: no linearity verdict)");
+  });
+});
+
+describe("npm run bench: re-puts per processor buffer", () => {
+  const m = (bufferMB: number, reput: number): BufferMeasurement => ({
+    bufferMB,
+    batches: 10,
+    records: 1000,
+    reput,
+    maxResponseBytes: 5_500_000,
+  });
+
+  it("computes the re-put share, zero for no records", () => {
+    expect(reputShare(m(1, 250))).toBe(0.25);
+    expect(reputShare({ ...m(1, 0), records: 0 })).toBe(0);
+  });
+
+  it("chooses the largest buffer within Firehose's range that re-puts at most the share", () => {
+    const all = [m(0.1, 0), m(0.2, 0), m(0.3, 0), m(0.35, 60), m(0.4, 180), m(1, 650), m(4, 0)];
+    expect(chooseBuffer(all, 0.1)?.bufferMB).toBe(0.35);
+    expect(chooseBuffer(all, 0)?.bufferMB).toBe(0.3);
+    expect(chooseBuffer([m(0.5, 500)], 0.1)).toBeUndefined();
+    expect(PROCESSOR_BUFFER_RANGE_MB).toEqual({ min: 0.2, max: 3 });
+  });
+
+  it("prints one row per buffer, marking the configured one, and ratios to the floor", () => {
+    const lines = formatBufferTable([m(0.3, 0), m(1, 650)], 1);
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toMatch(/65\.0 .*<- configured$/);
+    const comparison = { name: "gunzip Lambda", ms: 120, floorMs: 100 };
+    expect(floorRatio(comparison)).toBeCloseTo(1.2);
+    expect(formatFloorComparisons([comparison])[1]).toMatch(/gunzip Lambda\s+120\.0\s+100\.0\s+1\.20x/);
   });
 });

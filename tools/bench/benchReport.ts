@@ -286,3 +286,76 @@ export function formatReport(report: BenchReport): string {
       : []),
   ].join("\n");
 }
+
+// ---- npm run bench: the runtime Lambdas ------------------------------------------------------
+
+/** Firehose's range for a Lambda processor's BufferSizeInMBs (Firehose API Reference, ProcessorParameter). */
+export const PROCESSOR_BUFFER_RANGE_MB = { min: 0.2, max: 3 } as const;
+
+/** Re-puts of one processor buffer size: the gunzip Lambda over batches cut from one record stream. */
+export interface BufferMeasurement {
+  bufferMB: number;
+  batches: number;
+  records: number;
+  /** Records answered Dropped for lack of space and put back on the stream. */
+  reput: number;
+  /** Largest response of a batch, bytes. */
+  maxResponseBytes: number;
+}
+
+export const reputShare = (m: BufferMeasurement): number => (m.records === 0 ? 0 : m.reput / m.records);
+
+/**
+ * The largest buffer within Firehose's range whose re-put share stays at most `maxShare`: fewer,
+ * larger invocations for the same delivery. Undefined when none does.
+ */
+export function chooseBuffer(
+  measurements: readonly BufferMeasurement[],
+  maxShare: number,
+): BufferMeasurement | undefined {
+  return measurements
+    .filter(
+      (m) =>
+        m.bufferMB >= PROCESSOR_BUFFER_RANGE_MB.min &&
+        m.bufferMB <= PROCESSOR_BUFFER_RANGE_MB.max &&
+        reputShare(m) <= maxShare,
+    )
+    .reduce<BufferMeasurement | undefined>(
+      (best, m) => (best && best.bufferMB >= m.bufferMB ? best : m),
+      undefined,
+    );
+}
+
+/** A program's time next to its floor's, medians of the same interleaved passes. */
+export interface FloorComparison {
+  name: string;
+  ms: number;
+  floorMs: number;
+}
+
+export const floorRatio = (c: FloorComparison): number => c.ms / c.floorMs;
+
+export function formatBufferTable(
+  measurements: readonly BufferMeasurement[],
+  configuredMB: number,
+): string[] {
+  return table(
+    ["buffer MB", "batches", "records", "re-put", "re-put %", "max response MB", ""],
+    measurements.map((m) => [
+      String(m.bufferMB),
+      String(m.batches),
+      String(m.records),
+      String(m.reput),
+      fixed(reputShare(m) * 100, 1),
+      fixed(m.maxResponseBytes / 1e6, 2),
+      m.bufferMB === configuredMB ? "<- configured" : "",
+    ]),
+  );
+}
+
+export function formatFloorComparisons(comparisons: readonly FloorComparison[]): string[] {
+  return table(
+    ["", "ms", "floor ms", "ratio"],
+    comparisons.map((c) => [c.name, fixed(c.ms, 1), fixed(c.floorMs, 1), `${fixed(floorRatio(c), 2)}x`]),
+  );
+}

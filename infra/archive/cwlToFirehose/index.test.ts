@@ -1,4 +1,4 @@
-import { gzipSync } from "node:zlib";
+import { gunzipSync, gzipSync } from "node:zlib";
 import type {
   PutRecordsCommand,
   PutRecordsCommandOutput,
@@ -223,6 +223,37 @@ describe("handler", () => {
     expect(calls.map((c) => c.Records.length)).toEqual([500, 500, 101]);
     expect(calls.flatMap((c) => c.Records).map(dataOf)).toEqual(recs.slice(1).map((r) => r.data));
     expect(result.records.filter((r) => r.result === "Dropped")).toHaveLength(1101);
+  });
+
+  it("splits a record too large to return into pieces and re-puts them, logging the split", async () => {
+    const { client, calls } = fakeKinesis();
+    const lines: string[] = [];
+    const logEvents = Array.from({ length: 300 }, (_, i) => ({
+      id: String(i),
+      timestamp: i,
+      message: `event ${i} ${"m".repeat(100)}`,
+    }));
+    const envelope = {
+      ...JSON.parse(gunzipSync(Buffer.from(envelopeData("g"), "base64")).toString()),
+      logEvents,
+    };
+    const big = {
+      recordId: "big",
+      approximateArrivalTimestamp: 1556373403028,
+      data: gzipSync(Buffer.from(JSON.stringify(envelope))).toString("base64"),
+    };
+    const h = createHandler({
+      kinesis: client,
+      responseBudgetBytes: 20_000,
+      sleep: async () => {},
+      log: (l) => lines.push(l),
+    });
+    const result = await h(event([big]));
+    expect(result.records).toEqual([{ recordId: "big", result: "Dropped" }]);
+    const pieces = calls.flatMap((c) => c.Records).map((r) => JSON.parse(gunzipSync(r.Data!).toString()));
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(pieces.flatMap((p) => p.logEvents)).toEqual(logEvents);
+    expect(JSON.parse(lines[1]!)).toEqual({ invocationId: "inv-1", split: 1, pieces: pieces.length });
   });
 
   it("logs one summary line", async () => {

@@ -129,6 +129,17 @@ export function createHandler(
         responseBytes: plan.responseBytes,
       }),
     );
+    // Its own line, so the summary's shape stays what dashboards read.
+    const pieces = plan.reingest.filter((r) => r.piece !== undefined);
+    if (pieces.length > 0) {
+      log(
+        JSON.stringify({
+          invocationId: event.invocationId,
+          split: new Set(pieces.map((r) => r.recordId)).size,
+          pieces: pieces.length,
+        }),
+      );
+    }
 
     if (plan.reingest.length > 0) {
       const streamArn = event.sourceKinesisStreamArn;

@@ -14,7 +14,7 @@ import type { Backoff } from "../../kernel/lambda/backoff";
 import { errorSummary } from "../opensearchClient";
 import { type BulkItem, type BulkSend, bulkIndex } from "./bulk";
 import { type DeadLetter, type DeadLetterSink, deadLetterBody, type RecordRef } from "./deadLetter";
-import { type BulkDocument, bulkLines, decodeKinesisData, envelopeDocuments } from "./transform";
+import { type BulkDocument, decodeKinesisData, envelopeDocuments, sizedBulkLines } from "./transform";
 
 export interface ForwardConfig {
   readonly indexPrefix: string;
@@ -135,8 +135,9 @@ export async function forwardRecords(
         letters.push({ record: r, letter });
         continue;
       }
-      const lines = bulkLines(result.document);
-      const bytes = Buffer.byteLength(lines, "utf8");
+      // Counted, not measured: measuring would flatten every line into a copy that outlives
+      // several young-generation collections before the request is sent.
+      const { lines, bytes } = sizedBulkLines(result.document);
       if (bytes > config.maxBulkBytes) {
         // It could never be sent: retrying the record would not help.
         const letter = rejectedEvent(recordRef(record), envelope, result.document.id, {

@@ -12,7 +12,9 @@ import {
   envelopeDocuments,
   envelopeMembers,
   eventDocument,
+  MAX_ID_BYTES,
   RESERVED_FIELDS,
+  sizedBulkLines,
 } from "./transform";
 
 const TS = 1556373402311; // 2019-04-27T13:56:42.311Z
@@ -225,5 +227,29 @@ describe("bulkLines", () => {
     expect(JSON.parse(source!)).toEqual({ ...META, "@id": "42", "@message": "m" });
     expect(rest).toBe("");
     expect(documentSource("m", '"x":1')).toBe('{"x":1,"@message":"m"}');
+  });
+});
+
+describe("sizedBulkLines", () => {
+  it("property: the counted size is the UTF-8 size of the lines, for any message", () => {
+    const message = fc.oneof(
+      fc.string({ unit: "binary", maxLength: 200 }),
+      fc
+        .dictionary(fc.string({ unit: "binary", maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }))
+        .map((o) => JSON.stringify(o)),
+      fc.constantFrom("{}", " {} ", '{"@id":"x"}', '{\n "a": 1\n}', '{"requestParameters":"s"}'),
+    );
+    fc.assert(
+      fc.property(message, fc.string({ unit: "binary", minLength: 1, maxLength: 20 }), (text, id) => {
+        const [result] = envelopeDocuments(envelope([text]), "cwl");
+        if (!result?.ok) return;
+        const doc = { ...result.document, id: Buffer.byteLength(id) > MAX_ID_BYTES ? "x" : id };
+        const { lines, bytes } = sizedBulkLines(doc);
+        expect(lines).toBe(bulkLines(doc));
+        expect(bytes).toBe(Buffer.byteLength(lines, "utf8"));
+        expect(result.document.bytes).toBe(Buffer.byteLength(result.document.source, "utf8"));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -44,6 +44,8 @@ export interface BulkDocument {
   readonly id: string;
   /** The document as one JSON line, exactly as sent. */
   readonly source: string;
+  /** UTF-8 size of `source`, counted from its parts: measuring the joined string would flatten it. */
+  readonly bytes: number;
 }
 
 export type EventResult =
@@ -96,17 +98,32 @@ const EMPTY_OBJECT = /^\{\s*\}$/;
  * saved. Otherwise the parsed object is rebuilt.
  */
 export function documentSource(message: string, head: string): string {
+  return sizedSource(message, head, Buffer.byteLength(head, "utf8")).source;
+}
+
+// The bytes a document line adds around `head` and the message's own text.
+const MESSAGE_MEMBER_BYTES = '{,"@message":}'.length;
+
+/** documentSource with its UTF-8 size; `headBytes` is head's. */
+function sizedSource(message: string, head: string, headBytes: number): { source: string; bytes: number } {
   const trimmed = message.trim();
   const parsed = parseObject(trimmed);
   if (parsed === undefined) {
-    return `{${head},"@message":${JSON.stringify(message)}}`;
+    const text = JSON.stringify(message);
+    return {
+      source: `{${head},"@message":${text}}`,
+      bytes: headBytes + MESSAGE_MEMBER_BYTES + Buffer.byteLength(text, "utf8"),
+    };
   }
   const collides = RESERVED_FIELDS.some((k) => Object.hasOwn(parsed, k));
   const awkward = FLAT_OBJECT_FIELDS.some((k) => needsWrapping(parsed[k]));
   // A raw newline outside strings (pretty-printed JSON) would split the ndjson line; bulk splits on
   // \n only, so a stray \r is mere whitespace.
   if (!collides && !awkward && !trimmed.includes("\n")) {
-    return EMPTY_OBJECT.test(trimmed) ? `{${head}}` : `{${head},${trimmed.slice(1)}`;
+    return EMPTY_OBJECT.test(trimmed)
+      ? { source: `{${head}}`, bytes: headBytes + 2 }
+      : // "{" + head + "," + the message without its "{".
+        { source: `{${head},${trimmed.slice(1)}`, bytes: headBytes + 1 + Buffer.byteLength(trimmed, "utf8") };
   }
   // Null prototype: a "__proto__" key in the message stays an ordinary field.
   const rest: Record<string, unknown> = Object.create(null);
@@ -117,7 +134,8 @@ export function documentSource(message: string, head: string): string {
   }
   const members = JSON.stringify(rest).slice(1, -1);
   const raw = collides ? `,"@message":${JSON.stringify(message)}` : "";
-  return `{${head}${raw}${members === "" ? "" : `,${members}`}}`;
+  const source = `{${head}${raw}${members === "" ? "" : `,${members}`}}`;
+  return { source, bytes: Buffer.byteLength(source, "utf8") };
 }
 
 /** The members every document of an envelope shares. */
@@ -138,13 +156,10 @@ export function eventDocument(
   }
   const iso = new Date(event.timestamp).toISOString();
   const head = `"@timestamp":"${iso}","@id":${JSON.stringify(event.id)},${sharedMembers}`;
+  const { source, bytes } = sizedSource(event.message, head, Buffer.byteLength(head, "utf8"));
   return {
     ok: true,
-    document: {
-      index: dailyIndexFromIso(indexPrefix, iso),
-      id: event.id,
-      source: documentSource(event.message, head),
-    },
+    document: { index: dailyIndexFromIso(indexPrefix, iso), id: event.id, source, bytes },
   };
 }
 
@@ -155,5 +170,14 @@ export function envelopeDocuments(envelope: CloudWatchLogsEnvelope, indexPrefix:
 
 /** The action and source lines of one bulk `index` operation, newline-terminated. */
 export function bulkLines(document: BulkDocument): string {
-  return `{"index":{"_index":${JSON.stringify(document.index)},"_id":${JSON.stringify(document.id)}}}\n${document.source}\n`;
+  return sizedBulkLines(document).lines;
+}
+
+/** bulkLines with its UTF-8 size, counted from the parts: measuring the whole would flatten it. */
+export function sizedBulkLines(document: BulkDocument): { lines: string; bytes: number } {
+  const action = `{"index":{"_index":${JSON.stringify(document.index)},"_id":${JSON.stringify(document.id)}}}`;
+  return {
+    lines: `${action}\n${document.source}\n`,
+    bytes: Buffer.byteLength(action, "utf8") + document.bytes + 2,
+  };
 }
