@@ -11,6 +11,7 @@
 import { z } from "zod";
 import { checkEventPattern, DEFAULT_EVENT_PATTERN, eventPatternJson } from "./events/eventPattern";
 import { checkFilterPattern } from "./forwarding/filterPattern";
+import { DEFAULT_PROVIDER_BUDGET_MIB, PROVIDER_PROCESS_MIB } from "./kernel/deployCost";
 import { formatMessage, formatPath, isRecord, valueAt } from "./kernel/messages";
 import { isBucketName, NAME_RULES, nameProblem } from "./kernel/nameLimits";
 import { TRUST_POLICY_DEFAULT_MAX_CHARS, TRUST_POLICY_RAISED_MAX_CHARS } from "./kernel/policyDocument";
@@ -739,9 +740,29 @@ const recipientStack = z
       "The recipient stack whose outputs a `part: sources` stack uses, as `<organization>/<project>/<stack>`. Required with `part: sources`; refused with any other part.",
   });
 
+/** A real deploy's provider processes must fit the machine that runs it (infra/checks/deployCost.ts). */
+// `pulumi config set central-logging:providerBudgetMiB 8192` stores the text "8192".
+const providerBudgetMiB = z
+  .preprocess(
+    (v) => (typeof v === "string" && /^\d+$/.test(v) ? Number(v) : v),
+    int(PROVIDER_PROCESS_MIB, 1_048_576),
+  )
+  .default(DEFAULT_PROVIDER_BUDGET_MIB)
+  .meta({
+    jsonSchema: {
+      anyOf: [
+        { type: "integer", minimum: PROVIDER_PROCESS_MIB, maximum: 1_048_576 },
+        { type: "string", pattern: "^\\d+$" },
+      ],
+      default: DEFAULT_PROVIDER_BUDGET_MIB,
+    },
+    description: `The memory, in MiB, that this stack's provider plugin processes may take on the machine that runs \`pulumi up\`: one AWS provider per account (and \`random\` with search), estimated at ${PROVIDER_PROCESS_MIB} MiB each. The default suits a 7 GB CI runner. A stack over it is refused with the numbers and how to shard it ([Splitting a large organization](organization.md#splitting-a-large-organization)).`,
+  });
+
 const RootSchema = z
   .strictObject({
     namePrefix,
+    providerBudgetMiB,
     // The recipient and each source are parsed on their own (below), so that one broken entry
     // does not hide another's problems; here only their presence and shape matter.
     recipient: z.unknown(),
@@ -774,6 +795,7 @@ const RootSchema = z
  */
 export const StackConfigSchema = z.strictObject({
   namePrefix,
+  providerBudgetMiB,
   part,
   recipientStack,
   recipient: RecipientSchema.meta({
@@ -793,6 +815,7 @@ export interface RawConfig {
   sources?: unknown;
   part?: unknown;
   recipientStack?: unknown;
+  providerBudgetMiB?: unknown;
   /** Any other key is refused as unknown (a typo such as `central-logging:source`). */
   [key: string]: unknown;
 }
@@ -948,6 +971,7 @@ export function parseSettings(raw: RawConfig, stack: string): ParseResult {
     stack,
     namePrefix,
     part: root.data.part,
+    providerBudgetMiB: root.data.providerBudgetMiB,
     ...(root.data.recipientStack !== undefined ? { recipientStack: root.data.recipientStack } : {}),
     recipient,
     sources,
@@ -1341,7 +1365,10 @@ function formatIssue(issue: z.core.$ZodIssue, input: unknown): string[] {
   const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
   if (issue.code === "unrecognized_keys") {
     // At the top level the key is a whole stack-config key: name it with its namespace.
-    const known = path.length === 0 ? " (known: namePrefix, recipient, sources, part, recipientStack)" : "";
+    const known =
+      path.length === 0
+        ? " (known: namePrefix, recipient, sources, part, recipientStack, providerBudgetMiB)"
+        : "";
     return issue.keys.map((key) =>
       formatMessage(
         [...path, path.length === 0 ? `${PROJECT}:${key}` : key],

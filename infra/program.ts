@@ -73,11 +73,7 @@ function recipientPart(settings: Settings, plan: RoutingPlan) {
     trails: plan.trails,
     ...(plan.athena ? { athena: plan.athena } : {}),
     ...(settings.recipient.search ? { randomProvider: registry.random() } : {}),
-    providers: registry.forAccount(r.accountId, [
-      r.homeRegion,
-      r.bucketRegion,
-      ...plan.destinations.map((d) => d.region),
-    ]),
+    provider: registry.get(r.accountId),
   });
 
   const refs: RecipientRefs = {
@@ -147,11 +143,7 @@ async function sourceAccounts(
     new SourceAccount(`source-${source.accountId}`, {
       plan: source,
       destinations: refs.destinations,
-      // Its log regions and the regions of its event rules.
-      providers: registry.forAccount(source.accountId, [
-        ...source.regions,
-        ...source.eventSenders.map((e) => e.region),
-      ]),
+      provider: registry.get(source.accountId),
       archive: refs.archive,
       ...(refs.events ? { events: refs.events } : {}),
     });

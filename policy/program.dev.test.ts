@@ -4,7 +4,7 @@ import { programPolicySuite } from "./programSuite";
 
 describe("Pulumi.dev.yaml under the policy pack", () => {
   programPolicySuite("Pulumi.dev.yaml", {
-    "pulumi:providers:aws": 6,
+    "pulumi:providers:aws": 3,
     "aws:iam/role:Role": 10,
     "aws:iam/rolePolicy:RolePolicy": 10,
     "aws:cloudwatch/logGroup:LogGroup": 5,

@@ -4,7 +4,7 @@ import { programPolicySuite } from "./programSuite";
 
 describe("Pulumi.prod.yaml under the policy pack", () => {
   programPolicySuite("Pulumi.prod.yaml", {
-    "pulumi:providers:aws": 9,
+    "pulumi:providers:aws": 5,
     "aws:iam/role:Role": 6,
     "aws:iam/rolePolicy:RolePolicy": 6,
     "aws:cloudwatch/logGroup:LogGroup": 4,

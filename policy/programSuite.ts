@@ -41,7 +41,7 @@ export function programPolicySuite(stackFile: string, expectedCounts: Record<str
   it("reports each AWS resource with the explicit provider it was registered through", () => {
     const aws = resources.filter((r) => r.type.startsWith("aws:"));
     expect(
-      aws.filter((r) => r.provider?.type !== AWS_PROVIDER_TYPE || !/^aws-\d{12}-/.test(r.provider.name)),
+      aws.filter((r) => r.provider?.type !== AWS_PROVIDER_TYPE || !/^aws-\d{12}$/.test(r.provider.name)),
     ).toEqual([]);
   });
 

@@ -44,9 +44,10 @@ export function parseStreamArn(arn: string): StreamArn | undefined {
 
 function isStream(stream: PlainResource, arn: string): boolean {
   if (typeof stream.props.arn === "string") return stream.props.arn === arn;
-  // Before `pulumi up` the stream has no ARN yet: compare its name and its provider's account and region.
+  // Before `pulumi up` the stream has no ARN yet: compare its name, its provider's account, and its
+  // region (its own `region` input, @pulumi/aws 7, else its provider's).
   const parsed = parseStreamArn(arn);
-  const region = stream.providerProps.region;
+  const region = typeof stream.props.region === "string" ? stream.props.region : stream.providerProps.region;
   const ids = allowedAccountIds(stream.providerProps.allowedAccountIds);
   return (
     parsed !== undefined &&

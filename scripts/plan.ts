@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { stackDeployCost } from "../infra/checks/deployCost";
 import { checkPlan, formatFinding } from "../tools/awsData/check";
 import { renderMermaid } from "../tools/offline/mermaid";
 import { formatPlan, placeResources } from "../tools/offline/report";
@@ -77,7 +78,8 @@ async function main(): Promise<number> {
       ),
     );
   } else {
-    console.log(formatPlan(stack, plan, run.mocks.resources));
+    const deploy = { ...stackDeployCost(run.settings, plan), budgetMiB: run.settings.providerBudgetMiB };
+    console.log(formatPlan(stack, plan, run.mocks.resources, deploy));
     // The planned resources against AWS's published data (tools/awsData); all of it is offline.
     const findings = await checkPlan(run.mocks.resources);
     console.log(

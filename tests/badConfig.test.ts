@@ -32,7 +32,7 @@ describe("a stack config with four mistakes", () => {
   it("reports every problem together, each naming key and value", () => {
     expect(run.ok === false ? [...run.errors].sort() : []).toEqual(
       [
-        "central-logging:namePrefx: 'audit' is not a known key (known: namePrefix, recipient, sources, part, recipientStack)",
+        "central-logging:namePrefx: 'audit' is not a known key (known: namePrefix, recipient, sources, part, recipientStack, providerBudgetMiB)",
         "recipient.transport: 'kafka' must be 'kinesis' or 'firehose'",
         "sources[1].regions[0]: 'us-east-9' is not an AWS region",
         "sources[2].accountId: '111111111111' is listed twice (also sources[0]); list each account once with all its regions",

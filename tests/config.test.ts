@@ -635,7 +635,7 @@ describe("recipient", () => {
 
   it("refuses an unknown top-level key, naming it with its namespace", () => {
     expect(errors({ recipient: RECIPIENT, source: [] })).toEqual([
-      "central-logging:source: [] is not a known key (known: namePrefix, recipient, sources, part, recipientStack)",
+      "central-logging:source: [] is not a known key (known: namePrefix, recipient, sources, part, recipientStack, providerBudgetMiB)",
     ]);
   });
 
@@ -1328,18 +1328,20 @@ describe("trails and alarms", () => {
 
 describe("policies that grow with every account stay within AWS's size limits", () => {
   const account = (i: number) => String(100_000_000_000 + i);
+  // A budget for any number of provider processes: the deploy-cost check is tested on its own.
+  const BIG = { providerBudgetMiB: 1_048_576 };
 
   it("refuses a region whose destination access policy would pass 5,120 bytes", () => {
     const many = Array.from({ length: 330 }, (_, i) =>
       source({ accountId: account(i), subscriptions: [{ logGroup: "app" }] }),
     );
     // Long before that, the destination role's trust outgrows IAM's quota (next test).
-    expect(errors({ recipient: RECIPIENT, sources: many })).toEqual([
+    expect(errors({ ...BIG, recipient: RECIPIENT, sources: many })).toEqual([
       "sources: 330 accounts forward in us-east-1, so its destination access policy would be 5187 bytes; CloudWatch Logs allows 5120: set recipient.organizationId to admit the organization instead",
       "sources: 330 sending account-regions make the destination role's trust policy 13455 characters; IAM allows 2048 (recipient.trustPolicyMaxChars; a quota increase gives at most 4096): set recipient.organizationId, whose trust does not grow with the accounts",
     ]);
     expect(
-      errors({ recipient: RECIPIENT, sources: many.slice(0, 325) }).filter((e) =>
+      errors({ ...BIG, recipient: RECIPIENT, sources: many.slice(0, 325) }).filter((e) =>
         e.includes("access policy"),
       ),
     ).toEqual([]);
@@ -1357,17 +1359,19 @@ describe("policies that grow with every account stay within AWS's size limits", 
         }),
       );
     const fits = (n: number, recipient: Record<string, unknown> = RECIPIENT) =>
-      parseSettings({ recipient, sources: senders(n) }, "dev").ok;
+      parseSettings({ ...BIG, recipient, sources: senders(n) }, "dev").ok;
     // The largest count that fits, by the program's own measure: about the 46 the issue estimated.
     const largest = Array.from({ length: 120 }, (_, i) => i + 1)
       .filter((n) => fits(n))
       .pop();
     expect(largest).toBe(44);
-    expect(errors({ recipient: RECIPIENT, sources: senders(50) })).toEqual([
+    expect(errors({ ...BIG, recipient: RECIPIENT, sources: senders(50) })).toEqual([
       "sources: 50 sending account-regions make the destination role's trust policy 2255 characters; IAM allows 2048 (recipient.trustPolicyMaxChars; a quota increase gives at most 4096): set recipient.organizationId, whose trust does not grow with the accounts",
     ]);
     // Every region's senders count: 25 accounts in two regions are 50 entries too.
-    expect(errors({ recipient: RECIPIENT, sources: senders(25, ["us-east-1", "eu-west-1"]) })[0]).toMatch(
+    expect(
+      errors({ ...BIG, recipient: RECIPIENT, sources: senders(25, ["us-east-1", "eu-west-1"]) })[0],
+    ).toMatch(
       /^sources: 50 sending account-regions make the destination role's trust policy \d+ characters; IAM allows 2048/,
     );
     // A raised quota, or organization mode (whose trust names no account), admits more.
@@ -1380,12 +1384,42 @@ describe("policies that grow with every account stay within AWS's size limits", 
 
   it("refuses trails that would make the archive bucket policy pass 20,480 bytes", () => {
     const many = Array.from({ length: 80 }, (_, i) => source({ accountId: account(i), cloudTrail: {} }));
-    const result = errors({ recipient: RECIPIENT, sources: many });
+    const result = errors({ ...BIG, recipient: RECIPIENT, sources: many });
     expect(result).toHaveLength(1);
     expect(result[0]).toMatch(
       /^sources: 80 trails would make the archive bucket policy \d+ bytes; S3 allows 20480: deliver them through one organization trail instead \(cloudTrail\.organization\)$/,
     );
-    expect(() => ok({ recipient: RECIPIENT, sources: many.slice(0, 40) })).not.toThrow();
+    expect(() => ok({ ...BIG, recipient: RECIPIENT, sources: many.slice(0, 40) })).not.toThrow();
+  });
+});
+
+// One AWS provider plugin process per account on a real deploy, estimated at 400 MiB each: a stack
+// whose processes pass providerBudgetMiB (default 5,632, a 7 GB runner) is refused with the numbers.
+describe("the deploy's provider processes fit the machine", () => {
+  const sources = (n: number) =>
+    Array.from({ length: n }, (_, i) =>
+      source({ accountId: String(100_000_000_000 + i), subscriptions: [{ logGroup: "app" }] }),
+    );
+  it("refuses more accounts than the budget's processes, saying how to shard", () => {
+    // 13 sources + the recipient = 14 processes = 5,600 MiB: fits; one more does not.
+    expect(() => ok({ recipient: RECIPIENT, sources: sources(13) })).not.toThrow();
+    expect(errors({ recipient: RECIPIENT, sources: sources(14) })).toEqual([
+      "providerBudgetMiB: this stack would start 15 provider processes (15 AWS, one per account), about 6000 MiB at 400 MiB each, over the budget of 5632 MiB: split the organization into a recipient stack and shards of at most 14 accounts (npm run shards -- --org <file> --provider-budget 5632), or raise providerBudgetMiB on a larger machine",
+    ]);
+    expect(() => ok({ providerBudgetMiB: 8192, recipient: RECIPIENT, sources: sources(14) })).not.toThrow();
+  });
+
+  it("counts only the accounts of the stack's part", () => {
+    // A shard deploys its sources only; a recipient stack only the recipient (and random with search).
+    const shard = { part: "sources", recipientStack: "acme/central-logging/recipient" };
+    expect(() => ok({ ...shard, recipient: RECIPIENT, sources: sources(14) })).not.toThrow();
+    expect(() => ok({ part: "recipient", recipient: RECIPIENT, sources: sources(40) })).not.toThrow();
+  });
+
+  it("refuses a budget below one process", () => {
+    expect(errors({ providerBudgetMiB: 100, recipient: RECIPIENT })).toEqual([
+      "providerBudgetMiB: 100 must be at least 400",
+    ]);
   });
 });
 
@@ -1422,6 +1456,7 @@ describe("alarm names and subscribers that AWS would refuse or collide on", () =
 });
 
 describe("organization mode", () => {
+  const BIG = { providerBudgetMiB: 1_048_576 };
   it("refuses a malformed organization id", () => {
     expect(recipientErrors({ organizationId: "org-1" })).toEqual([
       "recipient.organizationId: 'org-1' is not an AWS Organizations id (o- and 10-32 of a-z 0-9)",
@@ -1432,11 +1467,11 @@ describe("organization mode", () => {
     const many = Array.from({ length: 400 }, (_, i) =>
       source({ accountId: String(100_000_000_000 + i), subscriptions: [{ logGroup: "app" }] }),
     );
-    expect(errors({ recipient: RECIPIENT, sources: many })[0]).toMatch(
+    expect(errors({ ...BIG, recipient: RECIPIENT, sources: many })[0]).toMatch(
       /set recipient\.organizationId to admit the organization instead$/,
     );
     expect(
-      ok({ recipient: { ...RECIPIENT, organizationId: "o-a1b2c3d4e5" }, sources: many }).sources,
+      ok({ ...BIG, recipient: { ...RECIPIENT, organizationId: "o-a1b2c3d4e5" }, sources: many }).sources,
     ).toHaveLength(400);
   });
 });

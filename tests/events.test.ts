@@ -76,7 +76,8 @@ describe("source account 111111111111, us-east-1", () => {
 
   it("lets EventBridge assume the role only for its own rule, and the role only put events on the bus", () => {
     const role = p.one(T.role, "source-111111111111-us-east-1-events-role");
-    expect(p.where(role)).toBe(`${SOURCE}/us-east-1`);
+    // IAM is global: the role is in the account (its name and trust name the region).
+    expect(p.where(role)).toBe(SOURCE);
     expect(policyOf(role, "assumeRolePolicy").Statement).toEqual([
       {
         Effect: "Allow",
@@ -117,10 +118,10 @@ describe("source account 111111111111, us-east-1", () => {
     expect(target.dependsOn).toContain(`${EV.busPolicy}::recipient-events-bus-policy`);
   });
 
-  it("gets its us-east-1 provider although its log regions are elsewhere", () => {
-    const provider = p.providers.find((x) => x.name === `aws-${SOURCE}-us-east-1`);
-    expect(provider?.accountId).toBe(SOURCE);
-    expect(provider?.region).toBe("us-east-1");
+  it("puts its rules in us-east-1 although its log regions are elsewhere, with its one provider", () => {
+    const rule = p.one(EV.rule, "source-111111111111-us-east-1-events-iam");
+    expect(p.where(rule)).toBe(`${SOURCE}/us-east-1`);
+    expect(rule.provider?.name).toBe(`aws-${SOURCE}`);
   });
 });
 

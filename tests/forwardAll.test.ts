@@ -33,9 +33,7 @@ beforeAll(async () => {
 });
 
 const policyIn = (account: string, region: string) => {
-  const found = p
-    .ofType(POLICY)
-    .filter((x) => x.provider?.accountId === account && x.provider.region === region);
+  const found = p.ofType(POLICY).filter((x) => x.provider?.accountId === account && x.region === region);
   expect(found).toHaveLength(1);
   return found[0]!;
 };
@@ -87,9 +85,9 @@ describe("account-level subscription filter policies", () => {
   });
 
   it("gets a destination in a region reached only by account-wide forwarding, admitting the account", () => {
-    const access = p.ofType(T.destinationPolicy).find((x) => x.provider?.region === "us-east-2");
+    const access = p.ofType(T.destinationPolicy).find((x) => x.region === "us-east-2");
     expect(access && policyOf(access, "accessPolicy").Statement[0]?.Principal).toEqual({ AWS: [A] });
-    const home = p.ofType(T.destinationPolicy).find((x) => x.provider?.region === "ap-northeast-1");
+    const home = p.ofType(T.destinationPolicy).find((x) => x.region === "ap-northeast-1");
     expect(home && policyOf(home, "accessPolicy").Statement[0]?.Principal).toEqual({ AWS: [A, RECIPIENT] });
   });
 });

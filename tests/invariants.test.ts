@@ -24,28 +24,43 @@ describe("providers", () => {
     expect(p.resources.length).toBeGreaterThan(30);
   });
 
-  it("names each provider aws-<account>-<region> and pins it to that one account", () => {
+  // One provider (one plugin process on a real deploy) per account: each regional resource names
+  // its own region (@pulumi/aws 7), so no provider is needed per (account, region).
+  it("names each provider aws-<account> and pins it to that one account, in the fixed provider region", () => {
     for (const provider of p.providers) {
-      expect(provider.name).toBe(`aws-${provider.accountId}-${provider.region}`);
+      expect(provider.name).toBe(`aws-${provider.accountId}`);
       expect(json(provider.inputs.allowedAccountIds)).toEqual([provider.accountId]);
-      expect(provider.inputs.region).toBe(provider.region);
+      expect(provider.inputs.region).toBe("us-east-1");
     }
   });
 
-  it("creates exactly one provider per (account, region) in use", () => {
-    const used = new Set(p.resources.map((r) => p.where(r)));
-    expect(p.providers.map((x) => `${x.accountId}/${x.region}`).sort()).toEqual([...used].sort());
+  it("creates exactly one provider per account in use, and places every regional resource by its region", () => {
+    const accounts = new Set(p.resources.map((r) => r.provider?.accountId));
+    expect(p.providers.map((x) => x.accountId).sort()).toEqual([...accounts].sort());
     expect(p.providers.map((x) => x.name).sort()).toEqual(
       [
-        "aws-111111111111-eu-west-1",
-        "aws-111111111111-us-east-1",
-        "aws-111111111111-us-east-2",
-        "aws-111111111111-us-west-2",
-        "aws-222222222222-us-east-2",
-        "aws-333333333333-eu-west-1",
-        "aws-333333333333-us-east-1",
-        "aws-444444444444-eu-west-1",
-        "aws-555555555555-us-east-2",
+        "aws-111111111111",
+        "aws-222222222222",
+        "aws-333333333333",
+        "aws-444444444444",
+        "aws-555555555555",
+      ].sort(),
+    );
+    // Every resource but IAM's (global) names its region; the placements of the old per-region
+    // providers are all still in use.
+    const regional = p.resources.filter((r) => !r.type.startsWith("aws:iam/"));
+    expect(regional.filter((r) => typeof r.inputs.region !== "string").map((r) => r.type)).toEqual([]);
+    expect([...new Set(regional.map((r) => p.where(r)))].sort()).toEqual(
+      [
+        "111111111111/eu-west-1",
+        "111111111111/us-east-1",
+        "111111111111/us-east-2",
+        "111111111111/us-west-2",
+        "222222222222/us-east-2",
+        "333333333333/eu-west-1",
+        "333333333333/us-east-1",
+        "444444444444/eu-west-1",
+        "555555555555/us-east-2",
       ].sort(),
     );
   });
@@ -138,7 +153,7 @@ describe("policies", () => {
     const admitted = Object.fromEntries(
       p
         .ofType("aws:cloudwatch/logDestinationPolicy:LogDestinationPolicy")
-        .map((r) => [r.provider?.region, policyOf(r, "accessPolicy").Statement[0]?.Principal]),
+        .map((r) => [r.region, policyOf(r, "accessPolicy").Statement[0]?.Principal]),
     );
     expect(admitted).toEqual({
       "eu-west-1": { AWS: ["333333333333", "444444444444"] },

@@ -35,7 +35,7 @@ describe("creation order", () => {
     const filters = p.ofType(T.filter);
     expect(filters.length).toBe(4);
     for (const filter of filters) {
-      const region = filter.provider?.region;
+      const region = filter.region;
       expect(filter.dependsOn, filter.name).toContain(
         key(T.destinationPolicy, `recipient-destination-${region}-policy`),
       );

@@ -32,13 +32,13 @@ describe("npm run plan -- --stack dev", () => {
 
   it("lists resources per account and region with their provider", () => {
     expect(stdout).toContain(
-      "Account 999999999999 (recipient), region ap-northeast-1, provider aws-999999999999-ap-northeast-1:",
+      "Account 999999999999 (recipient), region ap-northeast-1, provider aws-999999999999:",
     );
     expect(stdout).toContain(
-      "Account 999999999999 (recipient), region us-east-2, provider aws-999999999999-us-east-2:",
+      "Account 999999999999 (recipient), region us-east-2, provider aws-999999999999:",
     );
     expect(stdout).toMatch(
-      /Account 111111111111, region us-east-2, provider aws-111111111111-us-east-2:\n(.*\n)*?.*aws:ec2\/flowLog:FlowLog +source-111111111111-us-east-2-vpc-12345678/,
+      /Account 111111111111, region us-east-2, provider aws-111111111111:\n(.*\n)*?.*aws:ec2\/flowLog:FlowLog +source-111111111111-us-east-2-vpc-12345678/,
     );
   });
 
@@ -72,7 +72,11 @@ describe("npm run plan -- --stack dev", () => {
 
   it("prints totals", () => {
     expect(stdout).toMatch(
-      /Totals: \d+ resources in 3 accounts and 6 account-regions, \d+ components, 6 providers planned, 2 destinations, 4 routes, 1 event routes\./,
+      /Totals: \d+ resources in 3 accounts and 6 account-regions, \d+ components, 4 providers, 2 destinations, 4 routes, 1 event routes\./,
+    );
+    // What a real deploy starts: one AWS provider process per account (and random, for search).
+    expect(stdout).toMatch(
+      /Deploy: 4 provider processes \(3 AWS, one per account, 1 random\), about 1600 MiB of plugin memory \(estimated 400 MiB each\) of a 5632 MiB budget \(providerBudgetMiB\); \d+ resources\./,
     );
   });
 });

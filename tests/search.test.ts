@@ -152,6 +152,7 @@ describe("the forwarder", () => {
     const mapping = p.one(S.mapping);
     expect(p.where(mapping)).toBe(`${RECIPIENT}/${HOME}`);
     expect(mapping.inputs).toEqual({
+      region: HOME,
       eventSourceArn: STREAM_ARN,
       functionName: `arn:aws:lambda:${HOME}:${RECIPIENT}:function:${P}-search-forwarder`,
       startingPosition: "TRIM_HORIZON",

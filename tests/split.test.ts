@@ -43,6 +43,8 @@ function stackFile(name: string, extra: Record<string, unknown>, shard: unknown[
   const file = join(dir, `Pulumi.${name}.yaml`);
   const config = {
     "central-logging:namePrefix": "org",
+    // The `all` stack of 200 accounts is planned offline only; no machine must hold its processes.
+    "central-logging:providerBudgetMiB": 1_048_576,
     "central-logging:recipient": recipient,
     "central-logging:sources": shard,
     ...extra,

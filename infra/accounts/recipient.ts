@@ -23,8 +23,8 @@ export interface RecipientArgs {
   randomProvider?: random.Provider;
   /** Glue tables and an Athena workgroup over the archive (`recipient.athena`). */
   athena?: AthenaPlan;
-  /** Providers of the recipient account by region: home, bucket and every destination region. */
-  providers: Record<string, aws.Provider>;
+  /** The recipient account's provider (one per account); each resource names its region. */
+  provider: aws.Provider;
 }
 
 /**
@@ -46,12 +46,8 @@ export class Recipient extends pulumi.ComponentResource {
   constructor(name: string, args: RecipientArgs, opts?: pulumi.ComponentResourceOptions) {
     super("central-logging:recipient:Recipient", name, {}, opts);
     const { plan } = args;
-    const provider = (region: string) => {
-      const p = args.providers[region];
-      if (!p) throw new Error(`central-logging: no provider for ${plan.accountId}/${region}`);
-      return p;
-    };
-    const home = provider(plan.homeRegion);
+    const { provider } = args;
+    const home = plan.homeRegion;
 
     this.archive = new ArchiveBucket(
       `${name}-archive`,
@@ -63,17 +59,20 @@ export class Recipient extends pulumi.ComponentResource {
           trailArn: t.arn,
           ...(t.organizationId ? { organizationId: t.organizationId } : {}),
         })),
-        provider: provider(plan.bucketRegion),
+        provider,
+        region: plan.bucketRegion,
       },
       { parent: this },
     );
 
     const trails = args.trails ?? [];
     if (plan.trailKey && trails.length > 0) {
-      const o = { parent: this, provider: provider(plan.trailKey.region) };
+      const o = { parent: this, provider };
+      const region = plan.trailKey.region;
       this.trailKey = new aws.kms.Key(
         `${name}-trail-key`,
         {
+          region,
           description: "central-logging: CloudTrail log files of the configured trails",
           enableKeyRotation: true,
           deletionWindowInDays: 30,
@@ -88,7 +87,7 @@ export class Recipient extends pulumi.ComponentResource {
       );
       new aws.kms.Alias(
         `${name}-trail-key-alias`,
-        { name: plan.trailKey.alias, targetKeyId: this.trailKey.keyId },
+        { region, name: plan.trailKey.alias, targetKeyId: this.trailKey.keyId },
         o,
       );
     }
@@ -98,6 +97,7 @@ export class Recipient extends pulumi.ComponentResource {
       this.stream = new aws.kinesis.Stream(
         `${name}-stream`,
         {
+          region: home,
           name: plan.stream.name,
           retentionPeriod: retentionHours,
           // The AWS-managed key: producers (CloudWatch Logs) and readers (Firehose) need no KMS grant.
@@ -107,7 +107,7 @@ export class Recipient extends pulumi.ComponentResource {
             ? { streamModeDetails: { streamMode: "ON_DEMAND" } }
             : { streamModeDetails: { streamMode: "PROVISIONED" }, shardCount }),
         },
-        { parent: this, provider: home },
+        { parent: this, provider },
       );
     }
 
@@ -119,7 +119,8 @@ export class Recipient extends pulumi.ComponentResource {
         ...(this.stream ? { stream: this.stream } : {}),
         // The bucket must exist before Firehose validates that it can write it.
         bucket: this.archive,
-        provider: home,
+        provider,
+        region: home,
       },
       { parent: this },
     );
@@ -134,7 +135,8 @@ export class Recipient extends pulumi.ComponentResource {
 
           ...(plan.organizationId ? { organizationId: plan.organizationId } : {}),
           bucket: this.archive,
-          provider: home,
+          provider,
+          region: home,
         },
         { parent: this },
       );
@@ -150,7 +152,8 @@ export class Recipient extends pulumi.ComponentResource {
           streamArn: plan.stream.arn,
           streamRetentionHours: plan.stream.retentionHours,
           ...(this.stream ? { stream: this.stream } : {}),
-          provider: home,
+          provider,
+          region: home,
           randomProvider: args.randomProvider,
         },
         { parent: this },
@@ -160,13 +163,13 @@ export class Recipient extends pulumi.ComponentResource {
     if (args.athena) {
       this.athena = new Athena(
         `${name}-athena`,
-        { plan: args.athena, archive: this.archive, provider: provider(args.athena.region) },
+        { plan: args.athena, archive: this.archive, provider, region: args.athena.region },
         { parent: this },
       );
     }
 
     if (args.destinations.length > 0) {
-      // IAM is global; the role lives with the home-region provider (a config value, not a list slot).
+      // IAM is global: the role names no region.
       const role = new aws.iam.Role(
         `${name}-destination-role`,
         {
@@ -179,12 +182,12 @@ export class Recipient extends pulumi.ComponentResource {
             }),
           ),
         },
-        { parent: this, provider: home },
+        { parent: this, provider },
       );
       const rolePolicy = new aws.iam.RolePolicy(
         `${name}-destination-role-policy`,
         { role: role.name, policy: JSON.stringify(destinationPermissions(plan.transport, plan.targetArn)) },
-        { parent: this, provider: home },
+        { parent: this, provider },
       );
       // The target must exist too: CloudWatch Logs sends a test message when the destination is made.
       const target: pulumi.Resource = this.stream ?? this.delivery.firehose;
@@ -197,7 +200,8 @@ export class Recipient extends pulumi.ComponentResource {
             roleArn: role.arn,
             roleReady: [rolePolicy, target],
             ...(plan.organizationId ? { organizationId: plan.organizationId } : {}),
-            provider: provider(d.region),
+            provider,
+            region: d.region,
           },
           { parent: this },
         );

@@ -19,8 +19,8 @@ export interface SourceAccountArgs {
   plan: SourcePlan;
   /** The recipient's destination in each region this account forwards from. */
   destinations: Record<string, DestinationRef>;
-  /** This account's providers by region. */
-  providers: Record<string, aws.Provider>;
+  /** This account's provider (one per account); each resource names its region. */
+  provider: aws.Provider;
   /** The central archive, for the account's trail (if it has one). */
   /** The bucket policy orders the trail after its admission; a recipient in another stack has none here. */
   archive?: {
@@ -45,18 +45,14 @@ export class SourceAccount extends pulumi.ComponentResource {
   constructor(name: string, args: SourceAccountArgs, opts?: pulumi.ComponentResourceOptions) {
     super("central-logging:source:SourceAccount", name, {}, opts);
     const { plan } = args;
-    const provider = (region: string) => {
-      const p = args.providers[region];
-      if (!p) throw new Error(`central-logging: no provider for ${plan.accountId}/${region}`);
-      return p;
-    };
+    const { provider } = args;
 
     // Log groups this component creates; a filter on one of them waits for it.
     const createdGroups = new Map<string, aws.cloudwatch.LogGroup>();
     const byRegion = new Map<string, FlowLogPlan[]>();
     for (const f of plan.flowLogs) byRegion.set(f.region, [...(byRegion.get(f.region) ?? []), f]);
     for (const [region, flowLogs] of byRegion) {
-      const o = { parent: this, provider: provider(region) };
+      const o = { parent: this, provider };
       // One role per region: the trust names the region, and no role moves when regions change.
       const role = new aws.iam.Role(
         `${name}-${region}-flow-logs-role`,
@@ -74,7 +70,7 @@ export class SourceAccount extends pulumi.ComponentResource {
       for (const f of flowLogs) {
         const group = new aws.cloudwatch.LogGroup(
           `${name}-${region}-${f.vpcId}-logs`,
-          { name: f.logGroup, retentionInDays: f.retentionDays },
+          { region, name: f.logGroup, retentionInDays: f.retentionDays },
           o,
         );
         createdGroups.set(`${region}/${f.logGroup}`, group);
@@ -82,6 +78,7 @@ export class SourceAccount extends pulumi.ComponentResource {
           new aws.ec2.FlowLog(
             `${name}-${region}-${f.vpcId}`,
             {
+              region,
               vpcId: f.vpcId,
               trafficType: f.trafficType,
               logDestinationType: "cloud-watch-logs",
@@ -105,7 +102,8 @@ export class SourceAccount extends pulumi.ComponentResource {
           bucketName: args.archive.bucketName,
           ...(args.archive.policy ? { bucketPolicy: args.archive.policy } : {}),
           ...(args.archive.trailKeyArn ? { kmsKeyArn: args.archive.trailKeyArn } : {}),
-          provider: provider(t.region),
+          provider,
+          region: t.region,
         },
         { parent: this },
       );
@@ -116,7 +114,8 @@ export class SourceAccount extends pulumi.ComponentResource {
           {
             plan: plan.alarms,
             logGroupName: trail.logGroup.name,
-            provider: provider(plan.alarms.region),
+            provider,
+            region: plan.alarms.region,
           },
           { parent: this },
         );
@@ -132,7 +131,8 @@ export class SourceAccount extends pulumi.ComponentResource {
           accountId: plan.accountId,
           plan: sender,
           targetArn: sender.target.kind === "bus" ? args.events.busArn : args.events.firehoseArn,
-          provider: provider(sender.region),
+          provider,
+          region: sender.region,
         },
         { parent: this },
       );
@@ -141,7 +141,7 @@ export class SourceAccount extends pulumi.ComponentResource {
     // Organization mode: CloudWatch Logs checks the sender's own role when a filter is created.
     const senders = new Map<string, { role: aws.iam.Role; policy: aws.iam.RolePolicy }>();
     for (const s of plan.senderRoles) {
-      const o = { parent: this, provider: provider(s.region) };
+      const o = { parent: this, provider };
       const role = new aws.iam.Role(
         `${name}-${s.region}-sender-role`,
         { name: s.name, assumeRolePolicy: JSON.stringify(senderRoleTrustPolicy(plan.accountId, s.region)) },
@@ -162,6 +162,7 @@ export class SourceAccount extends pulumi.ComponentResource {
       new aws.cloudwatch.LogAccountPolicy(
         `${name}-${a.region}-forward-all`,
         {
+          region: a.region,
           policyName: a.name,
           policyType: "SUBSCRIPTION_FILTER_POLICY",
           scope: "ALL",
@@ -170,7 +171,7 @@ export class SourceAccount extends pulumi.ComponentResource {
         },
         {
           parent: this,
-          provider: provider(a.region),
+          provider,
           // The destination must admit the account (and, in organization mode, its role exist).
           dependsOn: [
             ...(destination.policy ? [destination.policy] : []),
@@ -190,6 +191,7 @@ export class SourceAccount extends pulumi.ComponentResource {
         new aws.cloudwatch.LogSubscriptionFilter(
           `${name}-${route.region}-${route.logGroup}:${route.filterName}`,
           {
+            region: route.region,
             name: route.filterName,
             // An existing group is referenced by name only: it is never created or adopted.
             logGroup: createdGroup ? createdGroup.name : route.logGroup,
@@ -199,7 +201,7 @@ export class SourceAccount extends pulumi.ComponentResource {
           },
           {
             parent: this,
-            provider: provider(route.region),
+            provider,
             dependsOn: [
               ...(destination.policy ? [destination.policy] : []),
               ...(sender ? [sender.policy] : []),

@@ -16,8 +16,10 @@ export interface ArchiveBucketArgs {
   lifecycle: ArchiveLifecycle;
   /** Trails that deliver here, each under `AWSLogs/<its account>/`. */
   trails?: TrailWriter[];
-  /** The recipient account's provider in the bucket's region. */
+  /** The account's provider (one per account: infra/kernel/providers.ts). */
   provider: aws.Provider;
+  /** The region its resources are in: the bucket's region. */
+  region: string;
 }
 
 /**
@@ -33,15 +35,22 @@ export class ArchiveBucket extends pulumi.ComponentResource {
   constructor(name: string, args: ArchiveBucketArgs, opts?: pulumi.ComponentResourceOptions) {
     super("central-logging:recipient:ArchiveBucket", name, {}, opts);
     const o = { parent: this, provider: args.provider };
+    // Pieces take the placement: parent, provider and the region their resources name.
+    const at = { ...o, region: args.region };
 
-    this.bucket = new aws.s3.Bucket(name, { bucket: args.bucketName, forceDestroy: false }, o);
+    this.bucket = new aws.s3.Bucket(
+      name,
+      { region: args.region, bucket: args.bucketName, forceDestroy: false },
+      o,
+    );
     const bucket = this.bucket.id;
 
-    const { publicAccess, versioning } = hardenBucket(name, bucket, o);
+    const { publicAccess, versioning } = hardenBucket(name, bucket, at);
     const l = args.lifecycle;
     new aws.s3.BucketLifecycleConfiguration(
       `${name}-lifecycle`,
       {
+        region: args.region,
         bucket,
         rules: [
           {
@@ -63,7 +72,11 @@ export class ArchiveBucket extends pulumi.ComponentResource {
     );
     this.policy = new aws.s3.BucketPolicy(
       `${name}-policy`,
-      { bucket, policy: JSON.stringify(archiveBucketPolicy(`arn:aws:s3:::${args.bucketName}`, args.trails)) },
+      {
+        region: args.region,
+        bucket,
+        policy: JSON.stringify(archiveBucketPolicy(`arn:aws:s3:::${args.bucketName}`, args.trails)),
+      },
       // With BlockPublicPolicy on, S3 checks every new policy: put it after the block exists.
       { ...o, dependsOn: [publicAccess] },
     );

@@ -13,6 +13,7 @@ export interface GunzipProcessorArgs {
   /** The stream whose records it un-gzips; overflow is re-put there. */
   streamArn: string;
   logRetentionDays?: number;
+  /** The account's provider (one per account: infra/kernel/providers.ts); `region` places the Lambda. */
   provider: aws.Provider;
 }
 
@@ -29,8 +30,10 @@ export class GunzipProcessor extends pulumi.ComponentResource {
   constructor(name: string, args: GunzipProcessorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("central-logging:recipient:GunzipProcessor", name, {}, opts);
     const o = { parent: this, provider: args.provider };
+    // Pieces take the placement: parent, provider and the region their resources name.
+    const at = { ...o, region: args.region };
 
-    const role = lambdaRole(name, args.roleName, args.accountId, o);
+    const role = lambdaRole(name, args.roleName, args.accountId, at);
     this.function = bundledLambda(
       name,
       {
@@ -49,7 +52,7 @@ export class GunzipProcessor extends pulumi.ComponentResource {
         // Firehose waits at most 5 minutes for a transformation.
         timeout: 120,
       },
-      o,
+      at,
     ).fn;
     this.functionArn = this.function.arn;
     this.registerOutputs({ functionArn: this.functionArn });

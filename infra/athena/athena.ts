@@ -6,8 +6,10 @@ import type { AthenaPlan } from "./plan";
 
 export interface AthenaArgs {
   plan: AthenaPlan;
-  /** The recipient account's provider in the archive bucket's region. */
+  /** The account's provider (one per account: infra/kernel/providers.ts). */
   provider: aws.Provider;
+  /** The region its resources are in: the archive bucket's region. */
+  region: string;
   /** The archive bucket: the tables read it (ordering only). */
   archive?: pulumi.Resource;
 }
@@ -28,18 +30,21 @@ export class Athena extends pulumi.ComponentResource {
     super("central-logging:recipient:Athena", name, {}, opts);
     const { plan } = args;
     const o = { parent: this, provider: args.provider };
+    // Pieces take the placement: parent, provider and the region their resources name.
+    const at = { ...o, region: args.region };
 
     // Results are derived data: private, encrypted, TLS-only, versioned like every bucket here,
     // and expired (the archive keeps the originals).
     const results = new aws.s3.Bucket(
       `${name}-results`,
-      { bucket: plan.resultsBucket.name, forceDestroy: false },
+      { region: args.region, bucket: plan.resultsBucket.name, forceDestroy: false },
       o,
     );
-    const { publicAccess, versioning } = hardenBucket(`${name}-results`, results.id, o);
+    const { publicAccess, versioning } = hardenBucket(`${name}-results`, results.id, at);
     new aws.s3.BucketLifecycleConfiguration(
       `${name}-results-lifecycle`,
       {
+        region: args.region,
         bucket: results.id,
         rules: [
           {
@@ -56,19 +61,28 @@ export class Athena extends pulumi.ComponentResource {
     );
     new aws.s3.BucketPolicy(
       `${name}-results-policy`,
-      { bucket: results.id, policy: JSON.stringify(privateBucketPolicy(plan.resultsBucket.arn)) },
+      {
+        region: args.region,
+        bucket: results.id,
+        policy: JSON.stringify(privateBucketPolicy(plan.resultsBucket.arn)),
+      },
       { ...o, dependsOn: [publicAccess] },
     );
 
     this.database = new aws.glue.CatalogDatabase(
       `${name}-database`,
-      { name: plan.database, description: "central-logging: the log archive, queryable with Athena" },
+      {
+        region: args.region,
+        name: plan.database,
+        description: "central-logging: the log archive, queryable with Athena",
+      },
       o,
     );
     for (const t of plan.tables) {
       this.tables[t.name] = new aws.glue.CatalogTable(
         `${name}-${t.name}`,
         {
+          region: args.region,
           name: t.name,
           databaseName: this.database.name,
           description: t.description,
@@ -90,6 +104,7 @@ export class Athena extends pulumi.ComponentResource {
     this.workgroup = new aws.athena.Workgroup(
       `${name}-workgroup`,
       {
+        region: args.region,
         name: plan.workgroup,
         description: "central-logging: queries over the log archive",
         state: "ENABLED",
@@ -114,6 +129,7 @@ export class Athena extends pulumi.ComponentResource {
       new aws.athena.NamedQuery(
         `${name}-query-${q.name}`,
         {
+          region: args.region,
           name: q.name,
           description: q.description,
           database: this.database.name,

@@ -5,9 +5,14 @@
  */
 import type { RawConfig, Settings } from "../config";
 import type { RoutingPlan } from "../plan";
+import { checkDeployCost } from "./deployCost";
 import { checkNames } from "./names";
 import { checkPolicySizes } from "./policySizes";
 
 export function checkPlan(settings: Settings, plan: RoutingPlan, raw: RawConfig): string[] {
-  return [...checkNames(settings, plan, raw), ...checkPolicySizes(settings, plan)];
+  return [
+    ...checkNames(settings, plan, raw),
+    ...checkPolicySizes(settings, plan),
+    ...checkDeployCost(settings, plan),
+  ];
 }

@@ -7,8 +7,10 @@ export interface AlarmsArgs {
   plan: AlarmsPlan;
   /** The log group the metric filters read: the trail's. */
   logGroupName: pulumi.Input<string>;
-  /** The source account's provider in the trail's region. */
+  /** The account's provider (one per account: infra/kernel/providers.ts). */
   provider: aws.Provider;
+  /** The region its resources are in: the trail's region. */
+  region: string;
 }
 
 // Plain data (names included) lives in ../alarmSpecs, where the name check reads it too.
@@ -24,7 +26,7 @@ export class Alarms extends pulumi.ComponentResource {
     const { plan } = args;
     const o = { parent: this, provider: args.provider };
 
-    this.topic = new aws.sns.Topic(`${name}-topic`, { name: plan.topic.name }, o);
+    this.topic = new aws.sns.Topic(`${name}-topic`, { region: args.region, name: plan.topic.name }, o);
     const n = plan.notifications;
     // Named by endpoint, never by position: removing one subscriber leaves the others alone.
     const subscribers = [
@@ -35,7 +37,7 @@ export class Alarms extends pulumi.ComponentResource {
     for (const s of subscribers) {
       new aws.sns.TopicSubscription(
         `${name}-${s.protocol}-${s.endpoint}`,
-        { topic: this.topic.arn, protocol: s.protocol, endpoint: s.endpoint },
+        { region: args.region, topic: this.topic.arn, protocol: s.protocol, endpoint: s.endpoint },
         o,
       );
     }
@@ -44,6 +46,7 @@ export class Alarms extends pulumi.ComponentResource {
       const filter = new aws.cloudwatch.LogMetricFilter(
         `${name}-${spec.key}`,
         {
+          region: args.region,
           name: spec.name,
           logGroupName: args.logGroupName,
           pattern: spec.filterPattern,
@@ -55,6 +58,7 @@ export class Alarms extends pulumi.ComponentResource {
         new aws.cloudwatch.MetricAlarm(
           `${name}-${spec.key}`,
           {
+            region: args.region,
             name: alarmName(args.plan.namePrefix, spec),
             ...(spec.description ? { alarmDescription: spec.description } : {}),
             namespace: spec.namespace,

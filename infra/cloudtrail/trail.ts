@@ -11,8 +11,10 @@ export interface TrailArgs {
   bucketPolicy?: pulumi.Resource;
   /** The recipient's key that encrypts the log files (`trailKms`). */
   kmsKeyArn?: pulumi.Input<string>;
-  /** The source account's provider in the trail's region. */
+  /** The account's provider (one per account: infra/kernel/providers.ts). */
   provider: aws.Provider;
+  /** The region its resources are in: the trail's region. */
+  region: string;
 }
 
 /**
@@ -30,7 +32,7 @@ export class Trail extends pulumi.ComponentResource {
 
     this.logGroup = new aws.cloudwatch.LogGroup(
       `${name}-logs`,
-      { name: plan.logGroup, retentionInDays: plan.retentionDays },
+      { region: args.region, name: plan.logGroup, retentionInDays: plan.retentionDays },
       o,
     );
     const role = new aws.iam.Role(
@@ -50,11 +52,15 @@ export class Trail extends pulumi.ComponentResource {
     const ready: pulumi.Resource[] = [rolePolicy, ...(args.bucketPolicy ? [args.bucketPolicy] : [])];
     let topicName: pulumi.Output<string> | undefined;
     if (plan.snsTopic) {
-      const topic = new aws.sns.Topic(`${name}-topic`, { name: plan.snsTopic.name }, o);
+      const topic = new aws.sns.Topic(`${name}-topic`, { region: args.region, name: plan.snsTopic.name }, o);
       ready.push(
         new aws.sns.TopicPolicy(
           `${name}-topic-policy`,
-          { arn: topic.arn, policy: JSON.stringify(cloudTrailTopicPolicy(plan.snsTopic.arn, plan.arn)) },
+          {
+            region: args.region,
+            arn: topic.arn,
+            policy: JSON.stringify(cloudTrailTopicPolicy(plan.snsTopic.arn, plan.arn)),
+          },
           o,
         ),
       );
@@ -64,6 +70,7 @@ export class Trail extends pulumi.ComponentResource {
     this.trail = new aws.cloudtrail.Trail(
       name,
       {
+        region: args.region,
         name: plan.name,
         s3BucketName: args.bucketName,
         isMultiRegionTrail: true,

@@ -9,8 +9,10 @@ export interface EventRulesArgs {
   plan: EventSenderPlan;
   /** The recipient's bus (or events Firehose): resolves once it admits these rules. */
   targetArn: pulumi.Input<string>;
-  /** The account's provider in the rules' region. */
+  /** The account's provider (one per account: infra/kernel/providers.ts). */
   provider: aws.Provider;
+  /** The region its resources are in: the rules' region. */
+  region: string;
 }
 
 /**
@@ -26,6 +28,8 @@ export class EventRules extends pulumi.ComponentResource {
     super("central-logging:source:EventRules", name, {}, opts);
     const { plan } = args;
     const o = { parent: this, provider: args.provider };
+    // Pieces take the placement: parent, provider and the region their resources name.
+    const at = { ...o, region: args.region };
     const ruleArns = plan.rules.map((r) => r.arn);
 
     const role = new aws.iam.Role(
@@ -45,12 +49,13 @@ export class EventRules extends pulumi.ComponentResource {
       },
       o,
     );
-    const deadLetters = eventsDeadLetterQueue(`${name}-dlq`, plan.deadLetterQueue, ruleArns, o);
+    const deadLetters = eventsDeadLetterQueue(`${name}-dlq`, plan.deadLetterQueue, ruleArns, at);
 
     for (const r of plan.rules) {
       const rule = new aws.cloudwatch.EventRule(
         `${name}-${r.configName}`,
         {
+          region: args.region,
           name: r.name,
           description:
             r.description ??
@@ -65,6 +70,7 @@ export class EventRules extends pulumi.ComponentResource {
       new aws.cloudwatch.EventTarget(
         `${name}-${r.configName}-target`,
         {
+          region: args.region,
           rule: rule.name,
           targetId: plan.target.kind === "bus" ? "recipient-bus" : "events-archive",
           arn: args.targetArn,

@@ -19,8 +19,10 @@ export interface EventsArchiveArgs {
   organizationId?: string;
   /** The archive bucket: Firehose checks at create time that it can write it. */
   bucket?: pulumi.Resource;
-  /** The recipient account's provider in the home region. */
+  /** The account's provider (one per account: infra/kernel/providers.ts). */
   provider: aws.Provider;
+  /** The region its resources are in: the home region. */
+  region: string;
 }
 
 /**
@@ -39,6 +41,8 @@ export class EventsArchive extends pulumi.ComponentResource {
     super("central-logging:recipient:EventsArchive", name, {}, opts);
     const { plan } = args;
     const o = { parent: this, provider: args.provider };
+    // Pieces take the placement: parent, provider and the region their resources name.
+    const at = { ...o, region: args.region };
 
     const firehoseRole = new aws.iam.Role(
       `${name}-firehose-role`,
@@ -64,6 +68,7 @@ export class EventsArchive extends pulumi.ComponentResource {
     this.firehose = new aws.kinesis.FirehoseDeliveryStream(
       `${name}-firehose`,
       {
+        region: args.region,
         name: plan.firehose.name,
         destination: "extended_s3",
         serverSideEncryption: { enabled: true, keyType: "AWS_OWNED_CMK" },
@@ -88,13 +93,14 @@ export class EventsArchive extends pulumi.ComponentResource {
       { ...o, dependsOn: [firehoseRolePolicy, ...(args.bucket ? [args.bucket] : [])] },
     );
 
-    this.bus = new aws.cloudwatch.EventBus(`${name}-bus`, { name: plan.bus.name }, o);
+    this.bus = new aws.cloudwatch.EventBus(`${name}-bus`, { region: args.region, name: plan.bus.name }, o);
     // Other accounts need the bus policy; the recipient's own rules only their role.
     const admitsOthers = args.organizationId !== undefined || plan.senderAccountIds.length > 0;
     const busPolicy = admitsOthers
       ? new aws.cloudwatch.EventBusPolicy(
           `${name}-bus-policy`,
           {
+            region: args.region,
             eventBusName: this.bus.name,
             policy: JSON.stringify(
               eventBusPolicy({
@@ -123,10 +129,11 @@ export class EventsArchive extends pulumi.ComponentResource {
       { role: deliveryRole.name, policy: JSON.stringify(firehosePutPermissions(plan.firehose.arn)) },
       o,
     );
-    const deadLetters = eventsDeadLetterQueue(`${name}-dlq`, plan.deadLetterQueue, [plan.busRule.arn], o);
+    const deadLetters = eventsDeadLetterQueue(`${name}-dlq`, plan.deadLetterQueue, [plan.busRule.arn], at);
     const rule = new aws.cloudwatch.EventRule(
       `${name}-rule`,
       {
+        region: args.region,
         name: plan.busRule.name,
         eventBusName: this.bus.name,
         description: "central-logging: every event on the bus into the events archive",
@@ -141,6 +148,7 @@ export class EventsArchive extends pulumi.ComponentResource {
     new aws.cloudwatch.EventTarget(
       `${name}-target`,
       {
+        region: args.region,
         rule: rule.name,
         eventBusName: this.bus.name,
         targetId: "events-archive",

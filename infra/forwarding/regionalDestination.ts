@@ -12,8 +12,10 @@ export interface RegionalDestinationArgs {
   roleReady: pulumi.Resource[];
   /** Organization mode: admit the organization instead of listing the senders. */
   organizationId?: string;
-  /** The recipient account's provider in the destination's region (= the log groups' region). */
+  /** The account's provider (one per account: infra/kernel/providers.ts). */
   provider: aws.Provider;
+  /** The region its resources are in: the destination's region (= the log groups' region). */
+  region: string;
 }
 
 /**
@@ -32,12 +34,13 @@ export class RegionalDestination extends pulumi.ComponentResource {
 
     this.destination = new aws.cloudwatch.LogDestination(
       name,
-      { name: args.plan.name, roleArn: args.roleArn, targetArn: args.targetArn },
+      { region: args.region, name: args.plan.name, roleArn: args.roleArn, targetArn: args.targetArn },
       { ...o, dependsOn: args.roleReady },
     );
     this.policy = new aws.cloudwatch.LogDestinationPolicy(
       `${name}-policy`,
       {
+        region: args.region,
         destinationName: this.destination.name,
         accessPolicy: JSON.stringify(
           args.organizationId

@@ -9,10 +9,22 @@ import { eventsDeadLetterQueuePolicy } from "../events/policies";
 import { functionArchive } from "./lambda/bundle";
 import { lambdaTrustPolicy } from "./lambdaPolicies";
 
-/** Parent and provider of the calling component. */
+/**
+ * Where the calling component puts things: its parent, its account's provider (one per account),
+ * and the region every regional resource names (`region`, @pulumi/aws 7).
+ */
 export interface Placement {
   parent: pulumi.Resource;
   provider: aws.Provider;
+  region: string;
+}
+
+/** The resource options of a placement (its region goes into each resource's inputs). */
+export function options(
+  o: Placement,
+  extra: pulumi.CustomResourceOptions = {},
+): pulumi.CustomResourceOptions {
+  return { ...extra, parent: o.parent, provider: o.provider };
 }
 
 /** EventBridge retries a failed delivery for at most 24 hours and 185 times. */
@@ -25,8 +37,13 @@ export const DEAD_LETTER_RETENTION_SECONDS = 1_209_600;
 export function deadLetterQueue(name: string, queueName: string, o: Placement): aws.sqs.Queue {
   return new aws.sqs.Queue(
     name,
-    { name: queueName, sqsManagedSseEnabled: true, messageRetentionSeconds: DEAD_LETTER_RETENTION_SECONDS },
-    o,
+    {
+      region: o.region,
+      name: queueName,
+      sqsManagedSseEnabled: true,
+      messageRetentionSeconds: DEAD_LETTER_RETENTION_SECONDS,
+    },
+    options(o),
   );
 }
 
@@ -40,8 +57,12 @@ export function eventsDeadLetterQueue(
   const created = deadLetterQueue(name, queue.name, o);
   const policy = new aws.sqs.QueuePolicy(
     `${name}-policy`,
-    { queueUrl: created.url, policy: JSON.stringify(eventsDeadLetterQueuePolicy(queue.arn, ruleArns)) },
-    o,
+    {
+      region: o.region,
+      queueUrl: created.url,
+      policy: JSON.stringify(eventsDeadLetterQueuePolicy(queue.arn, ruleArns)),
+    },
+    options(o),
   );
   return { queue: created, policy };
 }
@@ -59,32 +80,34 @@ export function hardenBucket(
   const publicAccess = new aws.s3.BucketPublicAccessBlock(
     `${name}-public-access`,
     {
+      region: o.region,
       bucket,
       blockPublicAcls: true,
       blockPublicPolicy: true,
       ignorePublicAcls: true,
       restrictPublicBuckets: true,
     },
-    o,
+    options(o),
   );
   new aws.s3.BucketOwnershipControls(
     `${name}-ownership`,
-    { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } },
-    o,
+    { region: o.region, bucket, rule: { objectOwnership: "BucketOwnerEnforced" } },
+    options(o),
   );
   new aws.s3.BucketServerSideEncryptionConfiguration(
     `${name}-encryption`,
     {
+      region: o.region,
       bucket,
       // SSE-S3: a bucket key applies only to SSE-KMS, so none is set (S3 would ignore it).
       rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
     },
-    o,
+    options(o),
   );
   const versioning = new aws.s3.BucketVersioning(
     `${name}-versioning`,
-    { bucket, versioningConfiguration: { status: "Enabled" } },
-    o,
+    { region: o.region, bucket, versioningConfiguration: { status: "Enabled" } },
+    options(o),
   );
   return { publicAccess, versioning };
 }
@@ -117,7 +140,7 @@ export function lambdaRole(name: string, roleName: string, accountId: string, o:
   return new aws.iam.Role(
     `${name}-role`,
     { name: roleName, assumeRolePolicy: JSON.stringify(lambdaTrustPolicy(accountId)) },
-    o,
+    options(o),
   );
 }
 
@@ -146,17 +169,18 @@ export function bundledLambda(
 ): { fn: aws.lambda.Function; rolePolicy: aws.iam.RolePolicy } {
   const logGroup = new aws.cloudwatch.LogGroup(
     `${name}-logs`,
-    { name: args.logGroupName, retentionInDays: args.logRetentionDays },
-    o,
+    { region: o.region, name: args.logGroupName, retentionInDays: args.logRetentionDays },
+    options(o),
   );
   const rolePolicy = new aws.iam.RolePolicy(
     `${name}-role-policy`,
     { role: args.role.name, policy: args.policy },
-    o,
+    options(o),
   );
   const fn = new aws.lambda.Function(
     name,
     {
+      region: o.region,
       name: args.functionName,
       role: args.role.arn,
       runtime: "nodejs22.x",
@@ -168,7 +192,7 @@ export function bundledLambda(
       loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
       ...(args.environment ? { environment: { variables: args.environment } } : {}),
     },
-    { ...o, dependsOn: [rolePolicy, logGroup] },
+    options(o, { dependsOn: [rolePolicy, logGroup] }),
   );
   return { fn, rolePolicy };
 }

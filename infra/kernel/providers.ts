@@ -1,7 +1,11 @@
 /**
- * One `aws.Provider` per (account, region), created on first use and named by a stable alias
- * `aws-<account>-<region>`. Each pins `allowedAccountIds` to its one account, so a wrong
- * credential fails the deployment instead of deploying into the wrong account.
+ * One `aws.Provider` per account, created on first use and named `aws-<account>`. Each pins
+ * `allowedAccountIds` to its one account, so a wrong credential fails the deployment instead of
+ * deploying into the wrong account, and assumes that account's role.
+ *
+ * Why one per account: every explicit provider is a plugin process of its own on a real deploy
+ * (hundreds of MB each). @pulumi/aws 7 lets each regional resource name its `region`, so one
+ * provider serves all of an account's regions; every regional resource here names its region.
  */
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
@@ -20,8 +24,15 @@ export interface ProviderRegistryArgs {
   tags?: Record<string, string>;
 }
 
-export function providerName(accountId: string, region: string): string {
-  return `aws-${accountId}-${region}`;
+/**
+ * The region every provider is configured with. Regional resources name their own region, so this
+ * serves only global APIs (IAM) and the provider's own calls (STS). A constant, not the account's
+ * first region: a provider whose region changed would make Pulumi replace what it manages.
+ */
+export const PROVIDER_REGION = "us-east-1";
+
+export function providerName(accountId: string): string {
+  return `aws-${accountId}`;
 }
 
 export class ProviderRegistry {
@@ -33,15 +44,15 @@ export class ProviderRegistry {
     this.accounts = new Map(args.accounts.map((a) => [a.accountId, a]));
   }
 
-  /** The provider for an account and region; the same object for every caller. */
-  get(accountId: string, region: string): aws.Provider {
-    const name = providerName(accountId, region);
+  /** The provider of an account; the same object for every caller. */
+  get(accountId: string): aws.Provider {
+    const name = providerName(accountId);
     const existing = this.providers.get(name);
     if (existing) return existing;
     const access = this.accounts.get(accountId);
     if (!access) throw new Error(`central-logging: no access configured for account ${accountId}`);
     const provider = new aws.Provider(name, {
-      region: region as aws.Region,
+      region: PROVIDER_REGION,
       allowedAccountIds: [accountId],
       ...(access.roleArn
         ? { assumeRoles: [{ roleArn: access.roleArn, sessionName: `${PROJECT}-${this.args.stack}` }] }
@@ -50,11 +61,6 @@ export class ProviderRegistry {
     });
     this.providers.set(name, provider);
     return provider;
-  }
-
-  /** `{ region: provider }` for one account, as components take them. */
-  forAccount(accountId: string, regions: readonly string[]): Record<string, aws.Provider> {
-    return Object.fromEntries([...new Set(regions)].map((r) => [r, this.get(accountId, r)]));
   }
 
   /**

@@ -19,8 +19,10 @@ export interface SearchDomainArgs {
   streamRetentionHours: number;
   /** The stream itself: the mapping cannot start before it exists. */
   stream?: pulumi.Resource;
-  /** The recipient account's provider in the home region. */
+  /** The account's provider (one per account: infra/kernel/providers.ts). */
   provider: aws.Provider;
+  /** The region its resources are in: the home region. */
+  region: string;
   /** The stack's explicit `random` provider (default providers are disabled). */
   randomProvider: random.Provider;
 }
@@ -59,6 +61,8 @@ export class SearchDomain extends pulumi.ComponentResource {
     const { plan } = args;
     const s = plan.settings;
     const o = { parent: this, provider: args.provider };
+    // Pieces take the placement: parent, provider and the region their resources name.
+    const at = { ...o, region: args.region };
 
     const password = new random.RandomPassword(
       `${name}-admin-password`,
@@ -69,12 +73,17 @@ export class SearchDomain extends pulumi.ComponentResource {
     this.adminPassword = pulumi.secret(password.result);
     const secret = new aws.secretsmanager.Secret(
       `${name}-admin-secret`,
-      { name: plan.adminSecretName, description: "central-logging: the OpenSearch Dashboards admin login" },
+      {
+        region: args.region,
+        name: plan.adminSecretName,
+        description: "central-logging: the OpenSearch Dashboards admin login",
+      },
       o,
     );
     const secretVersion = new aws.secretsmanager.SecretVersion(
       `${name}-admin-secret-version`,
       {
+        region: args.region,
         secretId: secret.id,
         secretString: pulumi.jsonStringify({ username: ADMIN_USER, password: password.result }),
       },
@@ -82,8 +91,8 @@ export class SearchDomain extends pulumi.ComponentResource {
     );
     this.adminSecretArn = secret.arn;
 
-    const provisionerRole = lambdaRole(`${name}-provisioner`, plan.provisioner.roleName, args.accountId, o);
-    const forwarderRole = lambdaRole(`${name}-forwarder`, plan.forwarder.roleName, args.accountId, o);
+    const provisionerRole = lambdaRole(`${name}-provisioner`, plan.provisioner.roleName, args.accountId, at);
+    const forwarderRole = lambdaRole(`${name}-forwarder`, plan.forwarder.roleName, args.accountId, at);
     const provisioner = bundledLambda(
       `${name}-provisioner`,
       {
@@ -104,15 +113,16 @@ export class SearchDomain extends pulumi.ComponentResource {
         // Waits for the domain and its security plugin: give it Lambda's whole budget.
         timeout: 900,
       },
-      o,
+      at,
     );
 
-    this.deadLetterQueue = deadLetterQueue(`${name}-dlq`, plan.deadLetterQueue.name, o);
+    this.deadLetterQueue = deadLetterQueue(`${name}-dlq`, plan.deadLetterQueue.name, at);
 
     const zones = s.instanceCount === 1 ? 1 : s.instanceCount % 3 === 0 ? 3 : 2;
     this.domain = new aws.opensearch.Domain(
       `${name}-domain`,
       {
+        region: args.region,
         domainName: plan.domainName,
         engineVersion: s.engineVersion,
         clusterConfig: {
@@ -164,7 +174,7 @@ export class SearchDomain extends pulumi.ComponentResource {
           DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.url,
         },
       },
-      o,
+      at,
     );
     this.forwarder = forwarder.fn;
 
@@ -173,6 +183,7 @@ export class SearchDomain extends pulumi.ComponentResource {
     const provisioned = new aws.lambda.Invocation(
       `${name}-provisioning`,
       {
+        region: args.region,
         functionName: provisioner.fn.name,
         input: pulumi.all([this.domain.endpoint, secret.arn]).apply(([endpoint, adminSecretArn]) =>
           JSON.stringify(
@@ -196,6 +207,7 @@ export class SearchDomain extends pulumi.ComponentResource {
     new aws.lambda.EventSourceMapping(
       `${name}-mapping`,
       {
+        region: args.region,
         eventSourceArn: args.streamArn,
         functionName: forwarder.fn.arn,
         startingPosition: "TRIM_HORIZON",

@@ -65,10 +65,14 @@ export class Registered {
     return found[0]!;
   }
 
-  /** `<account>/<region>` of the provider a resource was registered through. */
+  /**
+   * `<account>/<region>`: the account of the provider a resource was registered through, and the
+   * region it names (its provider's when it names none). IAM is global: `<account>` alone.
+   */
   where(resource: ResourceRecord): string {
     if (!resource.provider) throw new Error(`${resource.type} ${resource.name} has no explicit provider`);
-    return `${resource.provider.accountId}/${resource.provider.region}`;
+    if (resource.type.startsWith("aws:iam/")) return resource.provider.accountId;
+    return `${resource.provider.accountId}/${resource.region}`;
   }
 }
 

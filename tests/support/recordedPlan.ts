@@ -68,7 +68,7 @@ export function recordPlan(run: ProgramRun): RecordedPlan {
         name: r.name,
         custom: r.custom,
         ...(r.provider
-          ? { where: `${r.provider.accountId}/${r.provider.region}`, provider: r.provider.name }
+          ? { where: `${r.provider.accountId}/${r.region ?? r.provider.region}`, provider: r.provider.name }
           : {}),
         ...(r.packageProvider ? { provider: r.packageProvider.name } : {}),
         ...(r.parent ? { parent: r.parent } : {}),
@@ -79,8 +79,33 @@ export function recordPlan(run: ProgramRun): RecordedPlan {
   };
 }
 
+/**
+ * Where each resource is deployed: its provider's account, and its own `region` input or else its
+ * provider's region. IAM is global: its resources have no region (compared on the account alone).
+ */
+export function placementOf(run: ProgramRun): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const r of run.mocks.resources) {
+    if (!r.custom || !r.provider) continue;
+    const global = r.type.startsWith("aws:iam/");
+    const region = typeof r.inputs.region === "string" ? r.inputs.region : r.provider.region;
+    out[`${r.type}::${r.name}`] = global ? r.provider.accountId : `${r.provider.accountId}/${region}`;
+  }
+  return out;
+}
+
+/** The recorded placement (tests/fixtures/placements), global resources on their account alone. */
+export function recordedPlacement(name: string, readFile: (path: string) => string): Record<string, string> {
+  const where = JSON.parse(readFile(`tests/fixtures/placements/${name}.json`)) as Record<string, string>;
+  return Object.fromEntries(
+    Object.entries(where).map(([key, w]) => [key, key.startsWith("aws:iam/") ? (w.split("/")[0] ?? w) : w]),
+  );
+}
+
 /** The test body: the program's plan for a recorded config equals its fixture. */
-export async function planOf(name: string): Promise<{ actual: RecordedPlan; recorded: RecordedPlan }> {
+export async function planOf(
+  name: string,
+): Promise<{ actual: RecordedPlan; recorded: RecordedPlan; placement: Record<string, string> }> {
   const { readFileSync } = await import("node:fs");
   const { runProgram } = await import("../../tools/offline/run");
   const entry = recordedConfigs().find((c) => c.name === name);
@@ -90,5 +115,5 @@ export async function planOf(name: string): Promise<{ actual: RecordedPlan; reco
   // Through JSON, as recorded: undefined values drop out the same way.
   const actual = JSON.parse(JSON.stringify(recordPlan(run))) as RecordedPlan;
   const recorded = JSON.parse(readFileSync(fixturePath(name), "utf8")) as RecordedPlan;
-  return { actual, recorded };
+  return { actual, recorded, placement: placementOf(run) };
 }

@@ -108,6 +108,8 @@ export function organizationConfig(): StackConfig {
   ];
   return {
     "central-logging:namePrefix": LONGEST_PREFIX,
+    // At the limits, not on a small CI runner: the deploy-cost budget is not what is tested here.
+    "central-logging:providerBudgetMiB": 1_048_576,
     "central-logging:recipient": recipient({ organizationId: "o-a1b2c3d4e5f6g7h8i9j0" }),
     "central-logging:sources": sources,
   };
@@ -126,6 +128,8 @@ export function accountListConfig(senders: number): StackConfig {
   ];
   return {
     "central-logging:namePrefix": LONGEST_PREFIX,
+    // At the limits, not on a small CI runner: the deploy-cost budget is not what is tested here.
+    "central-logging:providerBudgetMiB": 1_048_576,
     "central-logging:recipient": recipient({}),
     "central-logging:sources": sources,
   };

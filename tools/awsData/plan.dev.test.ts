@@ -24,6 +24,7 @@ function planted(change: (resources: PlannedResource[]) => void): PlannedResourc
       ...(r.custom === undefined ? {} : { custom: r.custom }),
       inputs: JSON.parse(JSON.stringify(r.inputs)),
       ...(r.provider ? { provider: { accountId: r.provider.accountId, region: r.provider.region } } : {}),
+      ...(r.region ? { region: r.region } : {}),
     }),
   );
   change(copy);

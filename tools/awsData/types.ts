@@ -9,6 +9,8 @@ import type { ResourceRecord } from "../offline/mocks";
 export type PlannedResource = Pick<ResourceRecord, "type" | "name" | "inputs"> & {
   custom?: boolean;
   provider?: { accountId: string; region: string };
+  /** Where it is deployed (its own `region`, else its provider's). */
+  region?: string;
 };
 
 export interface Finding {
@@ -35,7 +37,7 @@ export function about(
   return {
     resource: { type: resource.type, name: resource.name },
     ...(resource.provider?.accountId ? { account: resource.provider.accountId } : {}),
-    ...(resource.provider?.region ? { region: resource.provider.region } : {}),
+    ...(resource.region ? { region: resource.region } : {}),
   };
 }
 

@@ -115,6 +115,9 @@ export function orgStackConfig(shape: OrgShape): StackConfig {
   const home = BENCH_REGIONS[0];
   return {
     "pulumi:disable-default-providers": ["*"],
+    // The benchmark measures the program at any size as one stack; the deploy-cost budget (which
+    // refuses such a stack for a real deploy) is what bench:scale reports, not what it enforces.
+    [`${PROJECT}:providerBudgetMiB`]: 1_048_576,
     [`${PROJECT}:recipient`]: {
       accountId: RECIPIENT_ACCOUNT,
       roleArn: `arn:aws:iam::${RECIPIENT_ACCOUNT}:role/CentralLoggingDeployer`,
@@ -143,8 +146,10 @@ export interface OrgCounts {
   /** Metric filters (each with one alarm) on the trail's log group. */
   metricFilters: number;
   alarmSubscribers: number;
-  /** (account, region) pairs that get a provider. */
+  /** (account, region) pairs the plan places resources in. */
   placements: number;
+  /** AWS providers: one per account (the recipient's included). */
+  providers: number;
 }
 
 export function orgCounts(shape: OrgShape): OrgCounts {
@@ -165,6 +170,7 @@ export function orgCounts(shape: OrgShape): OrgCounts {
     alarmSubscribers: 1,
     // The recipient is not a source: its home (= bucket) region and each destination region.
     placements: s.regions + s.accounts * s.regions,
+    providers: s.accounts + 1,
   };
 }
 
@@ -177,7 +183,7 @@ export function expectedRegistrations(c: OrgCounts): Record<string, number> {
   // Athena (on by default): a table for the logs, one for the organization trail; a query each.
   const tables = (c.routes + c.accountPolicies > 0 ? 1 : 0) + (c.trails > 0 ? 1 : 0);
   return {
-    "pulumi:providers:aws": c.placements,
+    "pulumi:providers:aws": c.providers,
     // Recipient: the archive bucket (and Athena's results bucket) with their settings, the
     // stream, Firehose, the gunzip Lambda.
     "aws:s3/bucket:Bucket": 2,

@@ -25,6 +25,11 @@ export interface ResourceRecord {
   providerRef: string;
   /** The provider it resolved to; undefined for components and for default-provider resources. */
   provider?: ProviderRecord;
+  /**
+   * The region it is deployed in: its own `region` input (@pulumi/aws 7; one provider serves all
+   * of an account's regions), else its provider's. Global resources (IAM) get the provider's.
+   */
+  region?: string;
   /** The explicit provider of a resource of another package (`random`): its type and name. */
   packageProvider?: { type: string; name: string };
   /** `<type>::<name>` of the parent; undefined at the stack root. */
@@ -90,6 +95,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     const provider = this.providers.get(providerId);
     const packageProvider = this.packageProviders.get(providerId);
     const links = this.links.get(`${args.type}::${args.name}`) ?? { dependsOn: [] };
+    const region = typeof inputs.region === "string" ? inputs.region : provider?.region;
     this.resources.push({
       type: args.type,
       name: args.name,
@@ -97,6 +103,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
       inputs,
       providerRef,
       provider,
+      ...(region ? { region } : {}),
       ...(packageProvider ? { packageProvider } : {}),
       ...links,
     });
@@ -107,8 +114,8 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
       state: {
         ...inputs,
         ...(typeof inputs.name === "string" || !("name" in inputs) ? { name: physical } : {}),
-        arn: arnFor(args.type, physical, provider),
-        ...typeSpecificState(args.type, physical, provider),
+        arn: arnFor(args.type, physical, provider, region),
+        ...typeSpecificState(args.type, physical, provider, region),
       },
     };
   }
@@ -124,8 +131,9 @@ function typeSpecificState(
   type: string,
   physical: string,
   provider: ProviderRecord | undefined,
+  resourceRegion: string | undefined,
 ): Record<string, unknown> {
-  const region = provider?.region ?? "us-east-1";
+  const region = resourceRegion ?? "us-east-1";
   const account = provider?.accountId ?? "000000000000";
   switch (type) {
     case "aws:s3/bucket:Bucket":
@@ -154,8 +162,13 @@ function physicalName(type: string, logicalName: string, inputs: Record<string, 
   return `${logicalName}-id`;
 }
 
-function arnFor(type: string, physical: string, provider: ProviderRecord | undefined): string {
-  const region = provider?.region ?? "us-east-1";
+function arnFor(
+  type: string,
+  physical: string,
+  provider: ProviderRecord | undefined,
+  resourceRegion: string | undefined,
+): string {
+  const region = resourceRegion ?? "us-east-1";
   const account = provider?.accountId ?? "000000000000";
   switch (type) {
     case "aws:s3/bucket:Bucket":

@@ -2,6 +2,8 @@
  * Text of the offline plan: per account and region what would be created, the forwarding
  * routes, and totals. Pure: it reads the recorded registrations and the routing plan.
  */
+
+import { type DeployCost, PROVIDER_PROCESS_MIB } from "../../infra/kernel/deployCost";
 import type { RoutingPlan } from "../../infra/plan";
 import type { ResourceRecord } from "./mocks";
 
@@ -21,7 +23,10 @@ export function placeResources(resources: readonly ResourceRecord[]): PlacedReso
     .map((r) => ({
       // Another package's resources (random values) live in the stack's state, in no account.
       accountId: r.provider?.accountId ?? (r.packageProvider ? "(state)" : "(default provider!)"),
-      region: r.provider?.region ?? (r.packageProvider ? "-" : "(default provider!)"),
+      // IAM is global: its resources are in the account, in no region.
+      region: r.type.startsWith("aws:iam/")
+        ? "global"
+        : (r.region ?? (r.packageProvider ? "-" : "(default provider!)")),
       provider: r.provider?.name ?? r.packageProvider?.name ?? "",
       type: r.type,
       name: r.name,
@@ -66,7 +71,17 @@ export function describeEventRoutes(plan: RoutingPlan): string[] {
   );
 }
 
-export function formatPlan(stack: string, plan: RoutingPlan, resources: readonly ResourceRecord[]): string {
+/** What a real `pulumi up` of the stack starts (infra/checks/deployCost.ts). */
+export interface DeployFigures extends DeployCost {
+  budgetMiB: number;
+}
+
+export function formatPlan(
+  stack: string,
+  plan: RoutingPlan,
+  resources: readonly ResourceRecord[],
+  deploy?: DeployFigures,
+): string {
   const placed = placeResources(resources);
   const lines: string[] = [];
   const r = plan.recipient;
@@ -88,7 +103,9 @@ export function formatPlan(stack: string, plan: RoutingPlan, resources: readonly
     lines.push(
       accountId === "(state)"
         ? `In the stack's state only (no account), provider ${items[0]?.provider || "NONE"}:`
-        : `Account ${accountId}${role}, region ${region}, provider ${items[0]?.provider || "NONE"}:`,
+        : region === "global"
+          ? `Account ${accountId}${role}, global (IAM), provider ${items[0]?.provider || "NONE"}:`
+          : `Account ${accountId}${role}, region ${region}, provider ${items[0]?.provider || "NONE"}:`,
     );
     for (const item of [...items].sort(
       (a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name),
@@ -173,12 +190,21 @@ export function formatPlan(stack: string, plan: RoutingPlan, resources: readonly
 
   const inAccounts = placed.filter((p) => p.accountId !== "(state)");
   const accounts = new Set(inAccounts.map((p) => p.accountId));
-  const accountRegions = new Set(inAccounts.map((p) => `${p.accountId} ${p.region}`));
+  const accountRegions = new Set(
+    inAccounts.filter((p) => p.region !== "global").map((p) => `${p.accountId} ${p.region}`),
+  );
+  const providers = new Set(placed.map((p) => p.provider).filter((p) => p !== ""));
   const components = resources.filter((x) => !x.custom).length;
   lines.push(
     `Totals: ${placed.length} resources in ${accounts.size} accounts and ${accountRegions.size} account-regions, ` +
-      `${components} components, ${plan.placements.length} providers planned, ` +
+      `${components} components, ${providers.size} providers, ` +
       `${plan.destinations.length} destinations, ${routes.length} routes, ${eventRoutes.length} event routes.`,
   );
+  if (deploy) {
+    const processes = deploy.awsProviders + deploy.otherProviders;
+    lines.push(
+      `Deploy: ${processes} provider processes (${deploy.awsProviders} AWS, one per account${deploy.otherProviders ? `, ${deploy.otherProviders} random` : ""}), about ${deploy.estimatedMiB} MiB of plugin memory (estimated ${PROVIDER_PROCESS_MIB} MiB each) of a ${deploy.budgetMiB} MiB budget (providerBudgetMiB); ${placed.length} resources.`,
+    );
+  }
   return lines.join("\n");
 }
