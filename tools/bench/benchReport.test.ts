@@ -6,6 +6,7 @@ import {
   type ConfigMeasurement,
   ConfigMeasurementSchema,
   chooseBuffer,
+  deployLine,
   floorRatio,
   formatBufferTable,
   formatFloorComparisons,
@@ -321,5 +322,14 @@ describe("npm run bench: re-puts per processor buffer", () => {
     const comparison = { name: "gunzip Lambda", ms: 120, floorMs: 100 };
     expect(floorRatio(comparison)).toBeCloseTo(1.2);
     expect(formatFloorComparisons([comparison])[1]).toMatch(/gunzip Lambda\s+120\.0\s+100\.0\s+1\.20x/);
+  });
+});
+
+describe("deployLine", () => {
+  it("counts one provider process per account, as one stack and as shards of the default budget", () => {
+    expect(deployLine(300)).toBe(
+      "Real deploy at 300 accounts: as one stack 301 provider processes, about 120400 MiB; as shards within 5632 MiB: a recipient stack (1 process, 400 MiB) and 22 shard(s) of at most 14 processes (5600 MiB each)",
+    );
+    expect(deployLine(3)).toContain("1 shard(s) of at most 3 processes (1200 MiB each)");
   });
 });

@@ -4,6 +4,7 @@
  * linearity verdict and the printed table. Pure: the script does the spawning and the timing.
  */
 import { z } from "zod";
+import { DEFAULT_PROVIDER_BUDGET_MIB, PROVIDER_PROCESS_MIB } from "../../infra/kernel/deployCost";
 
 const Memory = {
   /** Peak resident set size of the worker process (module loading included). */
@@ -279,12 +280,29 @@ export function formatReport(report: BenchReport): string {
       perSize(sizes, (s) => s.configMs / s.accounts, 3, "ms/account"),
     ),
     `GC share of the run: program ${percentages(sizes, (s) => s.programGcShare)}; floor ${percentages(sizes, (s) => s.floorGcShare)}`,
+    ...sizes.map((s) => deployLine(s.accounts)),
     ...(overDefaultHeap.length > 0
       ? [
           `Program peak heap above Node's default heap limit (${fixed(report.defaultHeapLimitMiB, 0)} MiB) at ${overDefaultHeap.map((s) => s.accounts).join(", ")} accounts: a plain run (npm run plan, vitest) is held to that limit, so it collects far more often there, or runs out of heap.`,
         ]
       : []),
   ].join("\n");
+}
+
+/**
+ * What a real `pulumi up` of this organization starts, which the mocks never show: one AWS provider
+ * process per account (the recipient's included), as one stack and as shards within the default
+ * budget (`npm run shards`). Estimates (infra/kernel/deployCost.ts), not measurements.
+ */
+export function deployLine(sourceAccounts: number, budgetMiB = DEFAULT_PROVIDER_BUDGET_MIB): string {
+  const one = sourceAccounts + 1;
+  const perShard = Math.floor(budgetMiB / PROVIDER_PROCESS_MIB);
+  const shards = Math.ceil(sourceAccounts / perShard);
+  const largest = Math.min(sourceAccounts, perShard);
+  return (
+    `Real deploy at ${sourceAccounts} accounts: as one stack ${one} provider processes, about ${one * PROVIDER_PROCESS_MIB} MiB; ` +
+    `as shards within ${budgetMiB} MiB: a recipient stack (1 process, ${PROVIDER_PROCESS_MIB} MiB) and ${shards} shard(s) of at most ${largest} processes (${largest * PROVIDER_PROCESS_MIB} MiB each)`
+  );
 }
 
 // ---- npm run bench: the runtime Lambdas ------------------------------------------------------
