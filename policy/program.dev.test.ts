@@ -7,7 +7,8 @@ describe("Pulumi.dev.yaml under the policy pack", () => {
     "pulumi:providers:aws": 3,
     "aws:iam/role:Role": 10,
     "aws:iam/rolePolicy:RolePolicy": 10,
-    "aws:cloudwatch/logGroup:LogGroup": 5,
+    // Flow logs, trail, the three Lambdas' ... and the two Firehoses' error logs.
+    "aws:cloudwatch/logGroup:LogGroup": 7,
     "aws:cloudwatch/logDestinationPolicy:LogDestinationPolicy": 2,
     "aws:kinesis/stream:Stream": 1,
     // The log archive's and the events archive's.

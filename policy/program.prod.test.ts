@@ -7,7 +7,8 @@ describe("Pulumi.prod.yaml under the policy pack", () => {
     "pulumi:providers:aws": 5,
     "aws:iam/role:Role": 6,
     "aws:iam/rolePolicy:RolePolicy": 6,
-    "aws:cloudwatch/logGroup:LogGroup": 4,
+    // ... and the log Firehose's error log.
+    "aws:cloudwatch/logGroup:LogGroup": 5,
     "aws:cloudwatch/logDestinationPolicy:LogDestinationPolicy": 3,
     "aws:kinesis/stream:Stream": 1,
     "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": 1,

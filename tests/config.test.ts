@@ -4,13 +4,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import {
-  LOG_RETENTION_DAYS,
-  type ParseResult,
-  type RawConfig,
-  rawConfigFrom,
-  type Settings,
-} from "../infra/config";
+import { type ParseResult, type RawConfig, rawConfigFrom, type Settings } from "../infra/config";
+import { LOG_RETENTION_DAYS } from "../infra/kernel/schema";
 import { resolveStack as parseSettings } from "../infra/stack";
 
 const RECIPIENT = { accountId: "999999999999", region: "ap-northeast-1" };

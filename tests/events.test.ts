@@ -205,6 +205,11 @@ describe("recipient account 999999999999", () => {
           { type: "AppendDelimiterToRecord", parameters: [] },
         ],
       },
+      cloudwatchLoggingOptions: {
+        enabled: true,
+        logGroupName: `/aws/kinesisfirehose/${P}-events`,
+        logStreamName: "DestinationDelivery",
+      },
     });
   });
 
@@ -212,7 +217,8 @@ describe("recipient account 999999999999", () => {
     const trust = policyOf(p.one(T.role, "recipient-events-firehose-role"), "assumeRolePolicy");
     expect(trust.Statement[0]?.Condition).toEqual({ StringEquals: { "sts:ExternalId": RECIPIENT } });
     const doc = policyOf(p.one(T.rolePolicy, "recipient-events-firehose-role-policy"));
-    expect(doc.Statement).toHaveLength(1);
+    // The bucket, and its own error log (checked in "the Firehoses' error logs").
+    expect(doc.Statement).toHaveLength(2);
     expect(list(doc.Statement[0]?.Resource)).toEqual([
       `arn:aws:s3:::${BUCKET}`,
       `arn:aws:s3:::${BUCKET}/errors/events/*`,
@@ -251,5 +257,50 @@ describe("recipient account 999999999999", () => {
   it("exports the bus and the events Firehose", () => {
     expect(p.run.outputs.eventBusArn).toBe(BUS_ARN);
     expect(p.run.outputs.eventsFirehoseArn).toBe(FIREHOSE_ARN);
+  });
+});
+
+// Pipeline health (issue 13): a failing delivery or transformation must show somewhere people
+// look, not only as objects under the bucket's error prefix.
+describe("the Firehoses' error logs", () => {
+  it.each([
+    ["recipient-delivery", `${P}-archive`],
+    ["recipient-events-firehose", `${P}-events`],
+  ])("%s logs its errors to a log group of its own, with retention, in its region", (firehoseName, name) => {
+    const group = p.one(T.logGroup, `${firehoseName}-error-log`);
+    expect(p.where(group)).toBe(`${RECIPIENT}/${HOME}`);
+    expect(group.inputs).toMatchObject({ name: `/aws/kinesisfirehose/${name}`, retentionInDays: 30 });
+    const stream = p.one("aws:cloudwatch/logStream:LogStream", `${firehoseName}-error-log-stream`);
+    expect(stream.inputs).toMatchObject({
+      name: "DestinationDelivery",
+      logGroupName: `/aws/kinesisfirehose/${name}`,
+    });
+    const firehose = p.one(T.firehose, firehoseName);
+    expect(
+      input<Record<string, unknown>>(firehose, "extendedS3Configuration").cloudwatchLoggingOptions,
+    ).toEqual({
+      enabled: true,
+      logGroupName: `/aws/kinesisfirehose/${name}`,
+      logStreamName: "DestinationDelivery",
+    });
+    // Firehose may write that group's streams, nothing else of CloudWatch Logs.
+    const role =
+      firehoseName === "recipient-delivery"
+        ? "recipient-delivery-role-policy"
+        : "recipient-events-firehose-role-policy";
+    const logs = policyOf(p.one(T.rolePolicy, role)).Statement.filter((s) =>
+      list(s.Action).some((a) => a.startsWith("logs:")),
+    );
+    expect(logs).toEqual([
+      {
+        Sid: "WriteErrorLog",
+        Effect: "Allow",
+        Action: "logs:PutLogEvents",
+        Resource: `arn:aws:logs:${HOME}:${RECIPIENT}:log-group:/aws/kinesisfirehose/${name}:log-stream:*`,
+      },
+    ]);
+    expect(firehose.dependsOn).toContain(
+      `aws:cloudwatch/logStream:LogStream::${firehoseName}-error-log-stream`,
+    );
   });
 });

@@ -140,7 +140,9 @@ describe("recipient 111111111111: Firehose in us-east-1", () => {
 
   it("gives the Firehose role the bucket (its ARN and its own prefixes) and nothing else", () => {
     const doc = policyOf(p.one(T.rolePolicy, "recipient-delivery-role-policy"));
-    expect(doc.Statement).toHaveLength(1);
+    // The bucket, and its own error log (tests/events.test.ts, "the Firehoses' error logs").
+    expect(doc.Statement).toHaveLength(2);
+    expect(doc.Statement[1]?.Sid).toBe("WriteErrorLog");
     expect(list(doc.Statement[0]?.Resource)).toEqual([
       `arn:aws:s3:::${BUCKET}`,
       `arn:aws:s3:::${BUCKET}/cloudwatch-logs-control/*`,

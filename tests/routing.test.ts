@@ -573,8 +573,12 @@ describe("routing plan properties", () => {
           arn: `arn:aws:firehose:${home}:${acct}:deliverystream/${p}-archive`,
           roleName: `${p}-firehose`,
           roleArn: `arn:aws:iam::${acct}:role/${p}-firehose`,
-          // The plan carries what the components realize: the configured buffering.
+          // The plan carries what the components realize: the configured buffering, the error log.
           buffering: settings.recipient.firehose,
+          errorLogGroup: {
+            name: `/aws/kinesisfirehose/${p}-archive`,
+            arn: `arn:aws:logs:${home}:${acct}:log-group:/aws/kinesisfirehose/${p}-archive`,
+          },
         });
         expect(recipient.lifecycle).toEqual(settings.recipient.lifecycle);
         expect(recipient.destinationRole).toEqual({
@@ -721,6 +725,10 @@ describe("knowledge-center setup (firehose, flow logs in us-east-2)", () => {
         roleName: "central-logging-kc-firehose",
         roleArn: "arn:aws:iam::111111111111:role/central-logging-kc-firehose",
         buffering: { bufferSizeMiB: 64, bufferIntervalSeconds: 300 },
+        errorLogGroup: {
+          name: "/aws/kinesisfirehose/central-logging-kc-archive",
+          arn: "arn:aws:logs:us-east-1:111111111111:log-group:/aws/kinesisfirehose/central-logging-kc-archive",
+        },
       },
       targetArn: "arn:aws:firehose:us-east-1:111111111111:deliverystream/central-logging-kc-archive",
       destinationRole: {

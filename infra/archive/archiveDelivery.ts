@@ -1,11 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { Buffering } from "../config";
-import { PARTITIONED_GZIP_OBJECTS, partitionByQuery } from "../kernel/pieces";
+import { firehoseErrorLog, PARTITIONED_GZIP_OBJECTS, partitionByQuery } from "../kernel/pieces";
 import { firehoseDeliveryPolicy, firehoseTrustPolicy } from "./firehosePolicies";
 import { GunzipProcessor } from "./gunzipProcessor";
 import { AREAS, errorPrefix, firehosePrefix, LOGS_LAYOUT, LOGS_PARTITION_QUERY } from "./layout";
 import type { RecipientPlan } from "./plan";
+import type { Buffering } from "./schema";
 
 export interface ArchiveDeliveryArgs {
   plan: RecipientPlan;
@@ -74,6 +74,7 @@ export class ArchiveDelivery extends pulumi.ComponentResource {
             objectPrefixes: [`${AREAS.logs}/`, `${AREAS.control}/`, `${AREAS.errors}/${AREAS.logs}/`],
             ...(plan.stream ? { streamArn: plan.stream.arn } : {}),
             ...(plan.processor ? { processorArn: plan.processor.arn } : {}),
+            errorLogGroupArn: plan.firehose.errorLogGroup.arn,
           }),
         ),
       },
@@ -110,6 +111,10 @@ export class ArchiveDelivery extends pulumi.ComponentResource {
           { type: "AppendDelimiterToRecord", parameters: [] },
         ];
 
+    const errorLog = firehoseErrorLog(name, plan.firehose.errorLogGroup.name, {
+      ...o,
+      region: args.region,
+    });
     this.firehose = new aws.kinesis.FirehoseDeliveryStream(
       name,
       {
@@ -129,13 +134,14 @@ export class ArchiveDelivery extends pulumi.ComponentResource {
           bufferingInterval: args.buffering.bufferIntervalSeconds,
           ...PARTITIONED_GZIP_OBJECTS,
           processingConfiguration: { enabled: true, processors },
+          cloudwatchLoggingOptions: errorLog.cloudwatchLoggingOptions,
         },
       },
       {
         ...o,
         // Firehose checks at create time that its role can read the source and write the bucket.
         // (A component's own dependsOn does not reach its children: the bucket is named here.)
-        dependsOn: [rolePolicy, ...(args.bucket ? [args.bucket] : [])],
+        dependsOn: [rolePolicy, errorLog.stream, ...(args.bucket ? [args.bucket] : [])],
         // Dynamic partitioning can only be set when a Firehose is created: a stack made before it
         // existed replaces its Firehose, and the name is fixed, so the old one must go first.
         deleteBeforeReplace: true,

@@ -13,12 +13,14 @@ export interface FirehoseDeliveryArgs {
   streamArn?: string;
   /** The transformation Lambda Firehose invokes (kinesis transport). */
   processorArn?: string;
+  /** The log group it writes its delivery and processing errors to. */
+  errorLogGroupArn?: string;
 }
 
 /**
  * Write the archive bucket (the bucket ARN for the bucket-level calls, objects under its own
- * prefixes only), and, when fed by a stream, read that stream and invoke its gunzip processor.
- * Nothing else.
+ * prefixes only), its own error log, and, when fed by a stream, read that stream and invoke its
+ * gunzip processor. Nothing else.
  */
 export function firehoseDeliveryPolicy(args: FirehoseDeliveryArgs): PolicyDocument {
   const statements: PolicyStatement[] = [
@@ -59,6 +61,16 @@ export function firehoseDeliveryPolicy(args: FirehoseDeliveryArgs): PolicyDocume
       Action: ["lambda:InvokeFunction", "lambda:GetFunctionConfiguration"],
       // Firehose may invoke a qualified ARN (`:$LATEST`), so the versions are included.
       Resource: [args.processorArn, `${args.processorArn}:*`],
+    });
+  }
+  if (args.errorLogGroupArn) {
+    // Its own error log only; the group and its stream are made by the program (Firehose writes
+    // them, it does not create them through the API).
+    statements.push({
+      Sid: "WriteErrorLog",
+      Effect: "Allow",
+      Action: "logs:PutLogEvents",
+      Resource: `${args.errorLogGroupArn}:log-stream:*`,
     });
   }
   return document(...statements);

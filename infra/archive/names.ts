@@ -10,6 +10,8 @@ export function archiveNames(prefix: string) {
     stream: `${prefix}-logs`,
     firehose: `${prefix}-archive`,
     firehoseRole: `${prefix}-firehose`,
+    /** Where the Firehose logs its delivery and processing errors (the console's convention). */
+    firehoseErrorLog: `/aws/kinesisfirehose/${prefix}-archive`,
     /** The gunzip processor: function, role and log group share the name. */
     processor: `${prefix}-cwl-gunzip`,
     processorLogGroup: `/aws/lambda/${prefix}-cwl-gunzip`,

@@ -5,12 +5,14 @@
  */
 
 import { cloudTrailNames } from "../cloudtrail/names";
-import type { Buffering, RecipientSettings, Settings, Transport } from "../config";
+import type { RecipientSettings, Settings } from "../config";
 import { type EventsArchivePlan, planEventsArchive } from "../events/plan";
 import { forwardingNames } from "../forwarding/names";
 import { arn } from "../kernel/names";
+import type { Transport } from "../kernel/schema";
 import { planSearch, type SearchPlan } from "../search/plan";
 import { archiveNames } from "./names";
+import type { Buffering } from "./schema";
 
 export interface RecipientPlan {
   accountId: string;
@@ -23,7 +25,15 @@ export interface RecipientPlan {
   lifecycle: RecipientSettings["lifecycle"];
   /** Set with `transport: kinesis`; unset `shardCount` = on-demand capacity. */
   stream?: { name: string; arn: string; shardCount?: number; retentionHours: number };
-  firehose: { name: string; arn: string; roleName: string; roleArn: string; buffering: Buffering };
+  firehose: {
+    name: string;
+    arn: string;
+    roleName: string;
+    roleArn: string;
+    buffering: Buffering;
+    /** The log group its delivery and processing errors go to (CloudWatchLoggingOptions). */
+    errorLogGroup: { name: string; arn: string };
+  };
   /** The Lambda that un-gzips stream records for Firehose (kinesis transport only). */
   processor?: { name: string; arn: string; roleName: string; logGroup: string };
   /** What destinations write into: the stream (kinesis) or the Firehose (firehose). */
@@ -52,6 +62,7 @@ export function planRecipient(settings: Settings): RecipientPlan {
     roleName: names.firehoseRole,
     roleArn: arn.role(acct, names.firehoseRole),
     buffering: r.firehose,
+    errorLogGroup: { name: names.firehoseErrorLog, arn: arn.logGroup(home, acct, names.firehoseErrorLog) },
   };
   const destinationRoleName = forwardingNames(p).destinationRole;
   const destinationRole = { name: destinationRoleName, arn: arn.role(acct, destinationRoleName) };

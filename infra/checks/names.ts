@@ -25,6 +25,7 @@ export function plannedNames(settings: Settings, plan: RoutingPlan): PlannedName
   const rs = settings.recipient;
   add("s3Bucket", r.bucketName, "archive bucket", { key: ["recipient", "bucketName"], value: r.bucketName });
   add("firehose", r.firehose.name, "archive Firehose");
+  add("logGroup", r.firehose.errorLogGroup.name, "archive Firehose error log");
   add("iamRole", r.firehose.roleName, "archive Firehose role");
   add("iamRole", r.destinationRole.name, "destination role");
   if (r.stream) add("kinesisStream", r.stream.name, "stream");
@@ -39,6 +40,7 @@ export function plannedNames(settings: Settings, plan: RoutingPlan): PlannedName
     add("eventBus", e.bus.name, "events bus");
     add("eventRule", e.busRule.name, "events bus rule");
     add("firehose", e.firehose.name, "events Firehose");
+    add("logGroup", e.firehose.errorLogGroup.name, "events Firehose error log");
     add("iamRole", e.firehose.roleName, "events Firehose role");
     add("iamRole", e.deliveryRole.name, "events delivery role");
     add("sqsQueue", e.deadLetterQueue.name, "events bus dead-letter queue");

@@ -3,10 +3,10 @@
  * component creates them, and the name check (`infra/nameLimits.ts`) measures the same names.
  */
 
-import type { AlarmSettings } from "../config";
 import { CIS_CONTROLS, CIS_METRIC_NAMESPACE } from "./cis";
 import { cloudTrailNames } from "./names";
 import type { AlarmsPlan } from "./plan";
+import type { AlarmSettings } from "./schema";
 
 /** Namespace of the custom (non-CIS) alarm metrics. */
 export const CUSTOM_METRIC_NAMESPACE = "CentralLogging";

@@ -2,9 +2,10 @@
  * The CloudTrail capability's part of the plan: each account's multi-region trail (archive and a
  * log group), and the metric filters and alarms on that log group with their topic.
  */
-import type { AlarmNotifications, AlarmSettings, SourceSettings } from "../config";
+import type { SourceSettings } from "../config";
 import { arn } from "../kernel/names";
 import { cloudTrailNames } from "./names";
+import type { AlarmNotifications, AlarmSettings } from "./schema";
 
 /** A multi-region trail of one account, delivering to the archive and to a log group. */
 export interface TrailPlan {

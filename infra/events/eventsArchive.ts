@@ -5,6 +5,7 @@ import { AREAS, EVENTS_LAYOUT, EVENTS_PARTITION_QUERY, errorPrefix, firehosePref
 import {
   EVENT_RETRY_POLICY,
   eventsDeadLetterQueue,
+  firehoseErrorLog,
   PARTITIONED_GZIP_OBJECTS,
   partitionByQuery,
 } from "../kernel/pieces";
@@ -60,11 +61,13 @@ export class EventsArchive extends pulumi.ComponentResource {
           firehoseDeliveryPolicy({
             bucketArn: args.bucketArn,
             objectPrefixes: [`${AREAS.events}/`, `${AREAS.errors}/${AREAS.events}/`],
+            errorLogGroupArn: plan.firehose.errorLogGroup.arn,
           }),
         ),
       },
       o,
     );
+    const errorLog = firehoseErrorLog(`${name}-firehose`, plan.firehose.errorLogGroup.name, at);
     this.firehose = new aws.kinesis.FirehoseDeliveryStream(
       `${name}-firehose`,
       {
@@ -88,9 +91,10 @@ export class EventsArchive extends pulumi.ComponentResource {
               { type: "AppendDelimiterToRecord", parameters: [] },
             ],
           },
+          cloudwatchLoggingOptions: errorLog.cloudwatchLoggingOptions,
         },
       },
-      { ...o, dependsOn: [firehoseRolePolicy, ...(args.bucket ? [args.bucket] : [])] },
+      { ...o, dependsOn: [firehoseRolePolicy, errorLog.stream, ...(args.bucket ? [args.bucket] : [])] },
     );
 
     this.bus = new aws.cloudwatch.EventBus(`${name}-bus`, { region: args.region, name: plan.bus.name }, o);

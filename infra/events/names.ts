@@ -9,6 +9,8 @@ export function eventsNames(prefix: string) {
     busRule: `${prefix}-archive`,
     firehose: `${prefix}-events`,
     firehoseRole: `${prefix}-events-firehose`,
+    /** Where the events Firehose logs its delivery and processing errors. */
+    firehoseErrorLog: `/aws/kinesisfirehose/${prefix}-events`,
     deliveryRole: `${prefix}-events-delivery`,
     busDeadLetterQueue: `${prefix}-events-bus-dlq`,
     /** A source's rule: `events[].name` under the prefix. */

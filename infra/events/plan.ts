@@ -2,7 +2,8 @@
  * The events capability's part of the plan: the recipient's bus, bus rule and events Firehose,
  * and each source's EventBridge rules grouped by region with their role and dead-letter queue.
  */
-import type { Buffering, Settings, SourceSettings } from "../config";
+import type { Buffering } from "../archive/schema";
+import type { Settings, SourceSettings } from "../config";
 import { arn } from "../kernel/names";
 import { eventsNames } from "./names";
 
@@ -14,7 +15,15 @@ export interface EventsArchivePlan {
   bus: { name: string; arn: string };
   /** The rule on the bus that delivers everything on it to the Firehose. */
   busRule: { name: string; arn: string };
-  firehose: { name: string; arn: string; roleName: string; roleArn: string; buffering: Buffering };
+  firehose: {
+    name: string;
+    arn: string;
+    roleName: string;
+    roleArn: string;
+    buffering: Buffering;
+    /** The log group its delivery and processing errors go to (CloudWatchLoggingOptions). */
+    errorLogGroup: { name: string; arn: string };
+  };
   /** Organization mode: the bus admits the organization's rules named `<namePrefix>-*`. */
   namePrefix: string;
   /** Assumed by EventBridge (only for the bus rule) to put records into the Firehose. */
@@ -79,6 +88,7 @@ export function planEventsArchive(settings: Settings): EventsArchivePlan {
       arn: arn.firehose(home, acct, names.firehose),
       roleName: names.firehoseRole,
       roleArn: arn.role(acct, names.firehoseRole),
+      errorLogGroup: { name: names.firehoseErrorLog, arn: arn.logGroup(home, acct, names.firehoseErrorLog) },
       buffering: settings.recipient.events,
     },
     namePrefix: p,

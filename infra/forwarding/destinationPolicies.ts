@@ -1,6 +1,6 @@
-import type { Transport } from "../config";
 import { arn, logsPrincipal } from "../kernel/names";
 import { document, type PolicyDocument, serviceTrust } from "../kernel/policyDocument";
+import type { Transport } from "../kernel/schema";
 
 export interface DestinationTrustArgs {
   recipientAccountId: string;

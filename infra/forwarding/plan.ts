@@ -6,9 +6,11 @@
  * Every key and name derives from account ids, regions and configured names, never from a list
  * position: adding or reordering sources renames (and so replaces) nothing.
  */
-import type { FlowLog, SourceSettings, Transport } from "../config";
+import type { SourceSettings } from "../config";
 import { arn } from "../kernel/names";
+import type { Transport } from "../kernel/schema";
 import { forwardingNames } from "./names";
+import type { FlowLog } from "./schema";
 
 export interface DestinationPlan {
   region: string;

@@ -112,6 +112,34 @@ export function hardenBucket(
   return { publicAccess, versioning };
 }
 
+/** How long a Firehose's error log keeps its entries (days; a CloudWatch Logs retention period). */
+export const FIREHOSE_ERROR_LOG_RETENTION_DAYS = 30;
+
+/**
+ * A Firehose's error log: a log group of its own with retention, and the stream Firehose writes
+ * delivery errors to; returns the Firehose's `cloudwatchLoggingOptions`. Without it a failing
+ * delivery or transformation shows only as records under the bucket's error prefix.
+ */
+export function firehoseErrorLog(name: string, logGroupName: string, o: Placement) {
+  const logGroup = new aws.cloudwatch.LogGroup(
+    `${name}-error-log`,
+    { region: o.region, name: logGroupName, retentionInDays: FIREHOSE_ERROR_LOG_RETENTION_DAYS },
+    options(o),
+  );
+  const stream = new aws.cloudwatch.LogStream(
+    `${name}-error-log-stream`,
+    { region: o.region, name: FIREHOSE_ERROR_LOG_STREAM, logGroupName: logGroup.name },
+    options(o),
+  );
+  return {
+    stream,
+    cloudwatchLoggingOptions: { enabled: true, logGroupName: logGroup.name, logStreamName: stream.name },
+  };
+}
+
+/** The log stream Firehose's S3 delivery errors go to (its console's name for it). */
+export const FIREHOSE_ERROR_LOG_STREAM = "DestinationDelivery";
+
 /** Dynamic partitioning by jq 1.6: the query's keys fill the prefix's `partitionKeyFromQuery`. */
 export function partitionByQuery(query: string) {
   return {

@@ -2,9 +2,10 @@
  * The search capability's part of the plan: the OpenSearch domain in the recipient's home region,
  * its forwarder and provisioner Lambdas, the dead-letter queue and the admin secret.
  */
-import type { SearchSettings } from "../config";
+
 import { arn } from "../kernel/names";
 import { searchNames } from "./names";
+import type { SearchSettings } from "./schema";
 
 export interface FunctionPlan {
   name: string;

@@ -202,7 +202,9 @@ export function expectedRegistrations(c: OrgCounts): Record<string, number> {
     "aws:lambda/function:Function": 1,
     "aws:iam/role:Role": roles,
     "aws:iam/rolePolicy:RolePolicy": roles,
-    "aws:cloudwatch/logGroup:LogGroup": 1 + c.flowLogs + c.trails,
+    // The gunzip Lambda's, the log Firehose's error log, each flow log's and the trail's.
+    "aws:cloudwatch/logGroup:LogGroup": 2 + c.flowLogs + c.trails,
+    "aws:cloudwatch/logStream:LogStream": 1,
     "aws:cloudwatch/logDestination:LogDestination": c.destinations,
     "aws:cloudwatch/logDestinationPolicy:LogDestinationPolicy": c.destinations,
     // Sources.

@@ -65,6 +65,8 @@ const LOG_GROUPS = [
   "arn:aws:logs:*:{account}:log-group:/aws/lambda/{prefix}-*",
   "arn:aws:logs:*:{account}:log-group:vpc-flow-logs*",
   "arn:aws:logs:*:{account}:log-group:CloudTrail/*",
+  // The Firehoses' error logs (infra/kernel/pieces.ts firehoseErrorLog).
+  "arn:aws:logs:*:{account}:log-group:/aws/kinesisfirehose/{prefix}-*",
 ];
 const logGroupArn = (name: string | undefined) => name && `arn:aws:logs:*:{account}:log-group:${name}`;
 const TAG_LOGS = [
@@ -343,6 +345,19 @@ export const ACTIONS: Readonly<Record<string, TypeEntry>> = {
         planned: (i) => logGroupArn(str(i.name)),
       },
       unscoped(["logs:DescribeLogGroups"]),
+    ],
+  },
+  "aws:cloudwatch/logStream:LogStream": {
+    aws: [
+      {
+        sid: "FirehoseErrorLogStreams",
+        actions: ["logs:CreateLogStream", "logs:DeleteLogStream", "logs:DescribeLogStreams"],
+        resources: ["arn:aws:logs:*:{account}:log-group:/aws/kinesisfirehose/{prefix}-*:log-stream:*"],
+        planned: (i) => {
+          const group = logGroupArn(str(i.logGroupName));
+          return group && `${group}:log-stream:*`;
+        },
+      },
     ],
   },
   "aws:cloudwatch/logMetricFilter:LogMetricFilter": {
