@@ -61,6 +61,32 @@ const bucket = (actions: string[]): Grant => ({
 
 // --- CloudWatch Logs ----------------------------------------------------------------------------
 /** Lambda log groups, flow-log groups (default `vpc-flow-logs/<vpc>`), the trail's default group. */
+/**
+ * What a subscription filter (one log group's, or an account policy's) needs: the filter on the
+ * account's log groups, whose names are arbitrary; the destination, against which a cross-account
+ * filter is also checked (CloudWatch Logs user guide, "Cross-account cross-Region subscriptions");
+ * and, in organization mode, passing the sender role (PutSubscriptionFilter, roleArn).
+ */
+function subscriptionStatements(): Grant[] {
+  return [
+    {
+      sid: "SubscriptionFilters",
+      actions: [
+        "logs:PutSubscriptionFilter",
+        "logs:DeleteSubscriptionFilter",
+        "logs:DescribeSubscriptionFilters",
+      ],
+      resources: ["arn:aws:logs:*:{account}:log-group:*"],
+    },
+    {
+      sid: "SubscribeToDestination",
+      actions: ["logs:PutSubscriptionFilter"],
+      resources: ["arn:aws:logs:*:{recipient}:destination:{prefix}*"],
+    },
+    passRoleTo("logs.amazonaws.com"),
+  ];
+}
+
 const LOG_GROUPS = [
   "arn:aws:logs:*:{account}:log-group:/aws/lambda/{prefix}-*",
   "arn:aws:logs:*:{account}:log-group:vpc-flow-logs*",
@@ -371,27 +397,7 @@ export const ACTIONS: Readonly<Record<string, TypeEntry>> = {
     ],
   },
   "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter": {
-    aws: [
-      {
-        // Filters go onto log groups the account already has, whose names are arbitrary.
-        sid: "SubscriptionFilters",
-        actions: [
-          "logs:PutSubscriptionFilter",
-          "logs:DeleteSubscriptionFilter",
-          "logs:DescribeSubscriptionFilters",
-        ],
-        resources: ["arn:aws:logs:*:{account}:log-group:*"],
-      },
-      {
-        // A cross-account filter is also checked against the destination (CloudWatch Logs user
-        // guide, "Cross-account cross-Region subscriptions").
-        sid: "SubscribeToDestination",
-        actions: ["logs:PutSubscriptionFilter"],
-        resources: ["arn:aws:logs:*:{recipient}:destination:{prefix}*"],
-      },
-      // Organization mode: the filter names the sender role (PutSubscriptionFilter, roleArn).
-      passRoleTo("logs.amazonaws.com"),
-    ],
+    aws: subscriptionStatements(),
   },
   "aws:cloudwatch/logAccountPolicy:LogAccountPolicy": {
     aws: [
@@ -399,21 +405,7 @@ export const ACTIONS: Readonly<Record<string, TypeEntry>> = {
       // PutAccountPolicy: a subscription filter policy also needs logs:PutSubscriptionFilter, and
       // iam:PassRole for any destination but a Lambda function).
       unscoped(["logs:PutAccountPolicy", "logs:DeleteAccountPolicy", "logs:DescribeAccountPolicies"]),
-      {
-        sid: "SubscriptionFilters",
-        actions: [
-          "logs:PutSubscriptionFilter",
-          "logs:DeleteSubscriptionFilter",
-          "logs:DescribeSubscriptionFilters",
-        ],
-        resources: ["arn:aws:logs:*:{account}:log-group:*"],
-      },
-      {
-        sid: "SubscribeToDestination",
-        actions: ["logs:PutSubscriptionFilter"],
-        resources: ["arn:aws:logs:*:{recipient}:destination:{prefix}*"],
-      },
-      passRoleTo("logs.amazonaws.com"),
+      ...subscriptionStatements(),
     ],
   },
   "aws:cloudwatch/logDestination:LogDestination": {
