@@ -3,7 +3,7 @@
  * anything is registered, with the numbers and the way out (shards).
  */
 import type { Settings } from "../config";
-import { deployCost, PROVIDER_PROCESS_MIB } from "../kernel/deployCost";
+import { accountsWithin, deployCost, PROVIDER_PROCESS_MIB } from "../kernel/deployCost";
 import type { RoutingPlan } from "../plan";
 
 /** The accounts a stack of this part deploys into: the recipient's, the sources', or both. */
@@ -24,7 +24,7 @@ export function checkDeployCost(settings: Settings, plan: RoutingPlan): string[]
   const cost = stackDeployCost(settings, plan);
   const budget = settings.providerBudgetMiB;
   if (cost.estimatedMiB <= budget) return [];
-  const perShard = Math.floor(budget / PROVIDER_PROCESS_MIB);
+  const perShard = accountsWithin(budget);
   return [
     `providerBudgetMiB: this stack would start ${cost.awsProviders + cost.otherProviders} provider processes (${cost.awsProviders} AWS, one per account${cost.otherProviders ? ", and random" : ""}), about ${cost.estimatedMiB} MiB at ${PROVIDER_PROCESS_MIB} MiB each, over the budget of ${budget} MiB: split the organization into a recipient stack and shards of at most ${perShard} accounts (npm run shards -- --org <file> --provider-budget ${budget}), or raise providerBudgetMiB on a larger machine`,
   ];

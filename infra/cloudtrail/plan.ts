@@ -73,13 +73,14 @@ export function planTrail(
 export function planAlarms(namePrefix: string, source: SourceSettings): AlarmsPlan | undefined {
   const t = source.cloudTrail;
   if (!t || (source.alarms.length === 0 && !source.cisAlarms)) return undefined;
+  const { alarmTopic } = cloudTrailNames(namePrefix);
   return {
     namePrefix,
     region: t.region,
     logGroup: t.logGroup,
     topic: {
-      name: cloudTrailNames(namePrefix).alarmTopic,
-      arn: arn.topic(t.region, source.accountId, cloudTrailNames(namePrefix).alarmTopic),
+      name: alarmTopic,
+      arn: arn.topic(t.region, source.accountId, alarmTopic),
     },
     custom: source.alarms,
     cis: source.cisAlarms,

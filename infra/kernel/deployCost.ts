@@ -26,6 +26,11 @@ export interface DeployCost {
   estimatedMiB: number;
 }
 
+/** The most accounts (one AWS provider process each) whose processes fit `budgetMiB`; 0 when none does. */
+export function accountsWithin(budgetMiB: number): number {
+  return Math.floor(budgetMiB / PROVIDER_PROCESS_MIB);
+}
+
 export function deployCost(accounts: number, search: boolean): DeployCost {
   const otherProviders = search ? 1 : 0;
   return {

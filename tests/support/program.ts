@@ -2,7 +2,7 @@
  * Test access to one mocked program run: resources by type and name, where each was registered
  * (account and region through its provider), and policy documents parsed back from JSON.
  */
-import type { ProviderRecord, ResourceRecord } from "../../tools/offline/mocks";
+import { isGlobalType, type ProviderRecord, type ResourceRecord } from "../../tools/offline/mocks";
 import { type ProgramRun, runProgram, type StackConfig } from "../../tools/offline/run";
 import type { Policy } from "./policy";
 
@@ -71,7 +71,7 @@ export class Registered {
    */
   where(resource: ResourceRecord): string {
     if (!resource.provider) throw new Error(`${resource.type} ${resource.name} has no explicit provider`);
-    if (resource.type.startsWith("aws:iam/")) return resource.provider.accountId;
+    if (isGlobalType(resource.type)) return resource.provider.accountId;
     return `${resource.provider.accountId}/${resource.region}`;
   }
 }

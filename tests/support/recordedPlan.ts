@@ -10,6 +10,7 @@
  */
 import { createHash } from "node:crypto";
 import { accountListConfig, organizationConfig } from "../../tools/awsData/limitConfigs";
+import { isGlobalType } from "../../tools/offline/mocks";
 import type { ProgramRun, StackConfig } from "../../tools/offline/run";
 import { readStackFile } from "../../tools/offline/stackFile";
 
@@ -87,9 +88,10 @@ export function placementOf(run: ProgramRun): Record<string, string> {
   const out: Record<string, string> = {};
   for (const r of run.mocks.resources) {
     if (!r.custom || !r.provider) continue;
-    const global = r.type.startsWith("aws:iam/");
-    const region = typeof r.inputs.region === "string" ? r.inputs.region : r.provider.region;
-    out[`${r.type}::${r.name}`] = global ? r.provider.accountId : `${r.provider.accountId}/${region}`;
+    // The mocks record where it went: its own `region`, else its provider's.
+    out[`${r.type}::${r.name}`] = isGlobalType(r.type)
+      ? r.provider.accountId
+      : `${r.provider.accountId}/${r.region}`;
   }
   return out;
 }
@@ -98,7 +100,7 @@ export function placementOf(run: ProgramRun): Record<string, string> {
 export function recordedPlacement(name: string, readFile: (path: string) => string): Record<string, string> {
   const where = JSON.parse(readFile(`tests/fixtures/placements/${name}.json`)) as Record<string, string>;
   return Object.fromEntries(
-    Object.entries(where).map(([key, w]) => [key, key.startsWith("aws:iam/") ? (w.split("/")[0] ?? w) : w]),
+    Object.entries(where).map(([key, w]) => [key, isGlobalType(key) ? (w.split("/")[0] ?? w) : w]),
   );
 }
 

@@ -4,7 +4,11 @@
  * linearity verdict and the printed table. Pure: the script does the spawning and the timing.
  */
 import { z } from "zod";
-import { DEFAULT_PROVIDER_BUDGET_MIB, PROVIDER_PROCESS_MIB } from "../../infra/kernel/deployCost";
+import {
+  accountsWithin,
+  DEFAULT_PROVIDER_BUDGET_MIB,
+  PROVIDER_PROCESS_MIB,
+} from "../../infra/kernel/deployCost";
 
 const Memory = {
   /** Peak resident set size of the worker process (module loading included). */
@@ -296,7 +300,7 @@ export function formatReport(report: BenchReport): string {
  */
 export function deployLine(sourceAccounts: number, budgetMiB = DEFAULT_PROVIDER_BUDGET_MIB): string {
   const one = sourceAccounts + 1;
-  const perShard = Math.floor(budgetMiB / PROVIDER_PROCESS_MIB);
+  const perShard = accountsWithin(budgetMiB);
   const shards = Math.ceil(sourceAccounts / perShard);
   const largest = Math.min(sourceAccounts, perShard);
   return (

@@ -7,6 +7,11 @@ import type * as pulumi from "@pulumi/pulumi";
 
 export const AWS_PROVIDER_TYPE = "pulumi:providers:aws";
 
+/** IAM is global: its resources are in an account but in no region (they name none). */
+export function isGlobalType(type: string): boolean {
+  return type.startsWith("aws:iam/");
+}
+
 export interface ProviderRecord {
   name: string;
   id: string;

@@ -5,7 +5,7 @@
 
 import { type DeployCost, PROVIDER_PROCESS_MIB } from "../../infra/kernel/deployCost";
 import type { RoutingPlan } from "../../infra/plan";
-import type { ResourceRecord } from "./mocks";
+import { isGlobalType, type ResourceRecord } from "./mocks";
 
 export interface PlacedResource {
   accountId: string;
@@ -24,7 +24,7 @@ export function placeResources(resources: readonly ResourceRecord[]): PlacedReso
       // Another package's resources (random values) live in the stack's state, in no account.
       accountId: r.provider?.accountId ?? (r.packageProvider ? "(state)" : "(default provider!)"),
       // IAM is global: its resources are in the account, in no region.
-      region: r.type.startsWith("aws:iam/")
+      region: isGlobalType(r.type)
         ? "global"
         : (r.region ?? (r.packageProvider ? "-" : "(default provider!)")),
       provider: r.provider?.name ?? r.packageProvider?.name ?? "",

@@ -18,7 +18,11 @@
  * since meeting it means moving accounts; `rebalance` reassigns everything from scratch.
  */
 
-import { DEFAULT_PROVIDER_BUDGET_MIB, PROVIDER_PROCESS_MIB } from "../../infra/kernel/deployCost";
+import {
+  accountsWithin,
+  DEFAULT_PROVIDER_BUDGET_MIB,
+  PROVIDER_PROCESS_MIB,
+} from "../../infra/kernel/deployCost";
 
 // The per-process estimate and the default budget are the program's own (infra/kernel/deployCost.ts).
 export { DEFAULT_PROVIDER_BUDGET_MIB, PROVIDER_PROCESS_MIB };
@@ -46,7 +50,7 @@ export function providerMemoryMiB(processes: number): number {
  * account fits.
  */
 export function accountsPerShardForBudget(budgetMiB: number): number {
-  return Math.floor(budgetMiB / (PROVIDER_PROCESS_MIB * AWS_PROVIDERS_PER_ACCOUNT));
+  return Math.floor(accountsWithin(budgetMiB) / AWS_PROVIDERS_PER_ACCOUNT);
 }
 
 export interface AssignOptions {
