@@ -96,7 +96,7 @@ const READY_BACKOFF: Backoff = { baseMs: 2_000, capMs: 30_000 };
 const STEP_BACKOFF: Backoff = { baseMs: 1_000, capMs: 15_000 };
 
 /** What the master (and Dashboards) user logs in with; the password never appears in logs or errors. */
-const adminSecretSchema = z.object({
+export const adminSecretSchema = z.object({
   username: z.string().regex(/^[A-Za-z0-9][\w.@-]{0,63}$/),
   password: z.string().min(8),
 });
