@@ -54,6 +54,8 @@ import {
   roleArn,
   transport,
 } from "./kernel/schema";
+import { operationsNames } from "./operations/names";
+import { checkOperations, OperationsSchema } from "./operations/schema";
 import { checkSearch, type SearchSettings, searchRecipientKeys } from "./search/schema";
 
 export const PROJECT = "central-logging";
@@ -203,6 +205,7 @@ const RootSchema = z
     sources: z.array(z.unknown()).default([]),
     part,
     recipientStack,
+    operations: OperationsSchema,
   })
   .superRefine(checkAcrossEntries, { when: () => true })
   .superRefine((root, ctx) => {
@@ -240,6 +243,7 @@ export const StackConfigSchema = z.strictObject({
     .array(SourceSchema)
     .default([])
     .meta({ description: "The accounts that send logs: each account once, with all of its regions." }),
+  operations: OperationsSchema,
 });
 
 /** Raw config as read from the stack: each key of the `central-logging` namespace, unprefixed. */
@@ -250,6 +254,7 @@ export interface RawConfig {
   part?: unknown;
   recipientStack?: unknown;
   providerBudgetMiB?: unknown;
+  operations?: unknown;
   /** Any other key is refused as unknown (a typo such as `central-logging:source`). */
   [key: string]: unknown;
 }
@@ -371,6 +376,55 @@ export function parseSettings(raw: RawConfig, stack: string): ParseResult {
         : {}),
     };
     errors.push(...checkRecipient(recipient, raw, sources, NAME_PREFIX.test(namePrefix)));
+    if (root.success) {
+      const events = sources.some((s) => s.events.length > 0);
+      const sourcePath = (s: SourceSettings, ...path: (string | number)[]) => [
+        "sources",
+        rawSources.findIndex((r) => isRecord(r) && r.accountId === s.accountId),
+        ...path,
+      ];
+      checkOperations(
+        root.data.operations,
+        { fail: (path, message) => errors.push(formatMessage(path, valueAt(raw, path), message)) },
+        {
+          bufferIntervals: [
+            {
+              key: "recipient.firehose.bufferIntervalSeconds",
+              seconds: recipient.firehose.bufferIntervalSeconds,
+            },
+            ...(events
+              ? [
+                  {
+                    key: "recipient.events.bufferIntervalSeconds",
+                    seconds: recipient.events.bufferIntervalSeconds,
+                  },
+                ]
+              : []),
+          ],
+          eventRuleNames: sources.flatMap((s) =>
+            s.events.map((e) => ({
+              path: sourcePath(s, "events", s.events.indexOf(e), "name"),
+              name: e.name,
+            })),
+          ),
+          canaryLogGroup: operationsNames(namePrefix).canaryLogGroup,
+          // A resolved source keeps every entry, in its config order.
+          logGroups: sources.flatMap((s) => [
+            ...s.subscriptions.map((x, j) => ({
+              path: sourcePath(s, "subscriptions", j, "logGroup"),
+              name: x.logGroup,
+            })),
+            ...s.flowLogs.map((f, j) => ({
+              path: sourcePath(s, "flowLogs", j, "logGroup"),
+              name: f.logGroup,
+            })),
+            ...(s.cloudTrail
+              ? [{ path: sourcePath(s, "cloudTrail", "logGroup"), name: s.cloudTrail.logGroup }]
+              : []),
+          ]),
+        },
+      );
+    }
   } else if (isRecord(input.recipient)) {
     // Another recipient key is broken: the lifecycle order is still checked on its own.
     const lifecycle = LifecycleSchema.safeParse(input.recipient.lifecycle ?? {});
@@ -384,6 +438,7 @@ export function parseSettings(raw: RawConfig, stack: string): ParseResult {
     namePrefix,
     part: root.data.part,
     providerBudgetMiB: root.data.providerBudgetMiB,
+    operations: root.data.operations,
     ...(root.data.recipientStack !== undefined ? { recipientStack: root.data.recipientStack } : {}),
     recipient,
     sources,

@@ -19,6 +19,8 @@ import {
   type RoutePlan,
   type SenderRolePlan,
 } from "./forwarding/plan";
+import { EVENTS_CANARY, operationsNames } from "./operations/names";
+import { type OperationsPlan, planOperations } from "./operations/plan";
 
 export interface SourcePlan {
   accountId: string;
@@ -47,6 +49,8 @@ export interface RoutingPlan {
   trails: TrailPlan[];
   /** Unset when `recipient.athena.enabled` is false. */
   athena?: AthenaPlan;
+  /** Health alarms with their topics, the dashboard, and whether canaries are planned. */
+  operations: OperationsPlan;
 }
 
 export function planRouting(settings: Settings): RoutingPlan {
@@ -58,7 +62,16 @@ export function planRouting(settings: Settings): RoutingPlan {
     transport: recipient.transport,
     ...(recipient.organizationId ? { organizationId: recipient.organizationId } : {}),
     pipelineLogGroups: pipelineLogGroups(recipient),
+    ...(settings.operations.canary
+      ? {
+          canary: {
+            logGroup: operationsNames(settings.namePrefix).canaryLogGroup,
+            filterName: operationsNames(settings.namePrefix).canaryFilter,
+          },
+        }
+      : {}),
   };
+  const eventsCanary = settings.operations.canary ? EVENTS_CANARY : undefined;
 
   const sources: SourcePlan[] = settings.sources.map((source) => {
     const { routes, flowLogs, accountPolicies, senderRoles } = planSourceForwarding(forwarding, source);
@@ -73,7 +86,7 @@ export function planRouting(settings: Settings): RoutingPlan {
       flowLogs,
       ...(cloudTrail ? { cloudTrail } : {}),
       ...(alarms ? { alarms } : {}),
-      eventSenders: planEventSenders(settings.namePrefix, recipient, source),
+      eventSenders: planEventSenders(settings.namePrefix, recipient, source, eventsCanary),
     };
   });
   const destinations = planDestinations(forwarding, sources);
@@ -102,5 +115,6 @@ export function planRouting(settings: Settings): RoutingPlan {
     placements: [...placements.keys()].sort().map((k) => placements.get(k)!),
     trails,
     ...(athena ? { athena } : {}),
+    operations: planOperations(settings.namePrefix, settings.operations, recipient, sources),
   };
 }

@@ -67,6 +67,7 @@ function recipientPart(settings: Settings, plan: RoutingPlan) {
   // The recipient's own access first: it wins if the same account is also a source.
   const registry = registryFor(settings, [settings.recipient, ...settings.sources]);
   const r = plan.recipient;
+  const recipientTopic = plan.operations.topics.find((t) => t.side === "recipient");
   const recipient = new Recipient("recipient", {
     plan: r,
     destinations: plan.destinations,
@@ -74,6 +75,11 @@ function recipientPart(settings: Settings, plan: RoutingPlan) {
     ...(plan.athena ? { athena: plan.athena } : {}),
     ...(settings.recipient.search ? { randomProvider: registry.random() } : {}),
     provider: registry.get(r.accountId),
+    operations: {
+      ...(recipientTopic ? { alarms: recipientTopic } : {}),
+      notifications: plan.operations.notifications,
+      ...(plan.operations.dashboard ? { dashboard: plan.operations.dashboard } : {}),
+    },
   });
 
   const refs: RecipientRefs = {
@@ -146,6 +152,10 @@ async function sourceAccounts(
       provider: registry.get(source.accountId),
       archive: refs.archive,
       ...(refs.events ? { events: refs.events } : {}),
+      operations: {
+        topics: plan.operations.topics.filter((t) => t.side === "source" && t.accountId === source.accountId),
+        notifications: plan.operations.notifications,
+      },
     });
     // Let this account's registrations go out before building the next: otherwise every
     // account's resources stay alive at once, and a large organization's run slows down and

@@ -81,8 +81,23 @@ describe("adding a source account (inserted first, others reordered)", () => {
       "eu-west-1 recipient-destination-eu-west-1",
       "eu-west-1 recipient-destination-eu-west-1-policy",
     ]);
+    const own = added.filter((r) => r.accountId === "333333333333");
+    // Operations (on by default): the canary group and its filter, and the operations topic with
+    // its one subscriber (dev's e-mail) and the two subscription alarms, in each sending region.
+    const operations = own.filter((r) => /-canary$|-operations-/.test(r.name));
+    const perRegion = (region: string) => [
+      `${region} aws:cloudwatch/logGroup:LogGroup`,
+      `${region} aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter`,
+      `${region} aws:cloudwatch/metricAlarm:MetricAlarm`,
+      `${region} aws:cloudwatch/metricAlarm:MetricAlarm`,
+      `${region} aws:sns/topic:Topic`,
+      `${region} aws:sns/topicSubscription:TopicSubscription`,
+    ];
+    expect(operations.map((r) => `${r.region} ${r.type}`).sort()).toEqual(
+      [...perRegion("eu-west-1"), ...perRegion("us-east-2")].sort(),
+    );
     // Flow log (group, role, policy, flow log), two filters, the trail (trail, group, role, policy).
-    expect(added.filter((r) => r.accountId === "333333333333").length).toBe(10);
+    expect(own.length - operations.length).toBe(10);
   });
 
   it("adds exactly the new trail's prefix to the bucket policy, and nothing else", () => {

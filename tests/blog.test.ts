@@ -19,13 +19,20 @@ let p: Registered;
 beforeAll(async () => {
   p = await runStack(
     "blog",
-    stackConfig({ accountId: RECIPIENT, region: REGION, transport: "kinesis" }, [
+    stackConfig(
+      { accountId: RECIPIENT, region: REGION, transport: "kinesis" },
+      [
+        {
+          accountId: SOURCE,
+          regions: [REGION],
+          subscriptions: [{ logGroup: "test-trail", filterPattern: "{$.userIdentity.type = tada}" }],
+        },
+      ],
       {
-        accountId: SOURCE,
-        regions: [REGION],
-        subscriptions: [{ logGroup: "test-trail", filterPattern: "{$.userIdentity.type = tada}" }],
+        // Exactly the write-up's resources: no canary, health alarms or dashboard (tests/operations.test.ts).
+        "central-logging:operations": { canary: false, alarms: false, dashboard: false },
       },
-    ]),
+    ),
   );
 });
 

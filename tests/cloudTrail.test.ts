@@ -273,7 +273,12 @@ describe("alarms", () => {
 
 describe("forwarding the trail's log group", () => {
   it("subscribes the created trail group, after it exists, to the destination of its region", () => {
-    const filter = p.one(T.filter);
+    // The trail's group and, in the same region, the canary's (operations.canary): nothing else.
+    expect(p.ofType(T.filter).map((f) => f.name)).toEqual([
+      `source-${A}-us-east-1-CloudTrail/DefaultLogGroup:central-logging-ct`,
+      `source-${A}-us-east-1-/central-logging/central-logging-ct/canary:central-logging-ct-canary`,
+    ]);
+    const filter = p.one(T.filter, `source-${A}-us-east-1-CloudTrail/DefaultLogGroup:central-logging-ct`);
     expect(p.where(filter)).toBe(`${A}/us-east-1`);
     expect(filter.inputs).toMatchObject({
       logGroup: "CloudTrail/DefaultLogGroup",

@@ -17,6 +17,8 @@ const BUS_ARN = `arn:aws:events:${HOME}:${RECIPIENT}:event-bus/${P}-events`;
 const FIREHOSE_ARN = `arn:aws:firehose:${HOME}:${RECIPIENT}:deliverystream/${P}-events`;
 const BUS_RULE_ARN = `arn:aws:events:${HOME}:${RECIPIENT}:rule/${P}-events/${P}-archive`;
 const SOURCE_RULE_ARN = `arn:aws:events:us-east-1:${SOURCE}:rule/${P}-iam`;
+// operations.canary (on by default): a rule `{p}-canary` beside the configured ones, same target.
+const SOURCE_CANARY_RULE_ARN = `arn:aws:events:us-east-1:${SOURCE}:rule/${P}-canary`;
 const BUCKET = `${P}-archive-${RECIPIENT}-${HOME}`;
 const ROOT_LOGINS = {
   "detail-type": ["AWS Console Sign In via CloudTrail"],
@@ -85,7 +87,7 @@ describe("source account 111111111111, us-east-1", () => {
         Action: "sts:AssumeRole",
         Condition: {
           StringEquals: { "aws:SourceAccount": SOURCE },
-          ArnEquals: { "aws:SourceArn": [SOURCE_RULE_ARN] },
+          ArnEquals: { "aws:SourceArn": [SOURCE_CANARY_RULE_ARN, SOURCE_RULE_ARN] },
         },
       },
     ]);
@@ -108,9 +110,22 @@ describe("source account 111111111111, us-east-1", () => {
         Principal: { Service: "events.amazonaws.com" },
         Action: "sqs:SendMessage",
         Resource: `arn:aws:sqs:us-east-1:${SOURCE}:${P}-events-dlq`,
-        Condition: { ArnEquals: { "aws:SourceArn": [SOURCE_RULE_ARN] } },
+        Condition: { ArnEquals: { "aws:SourceArn": [SOURCE_CANARY_RULE_ARN, SOURCE_RULE_ARN] } },
       },
     ]);
+  });
+
+  it("has the canary rule beside it, for npm run verify's events, on the same target", () => {
+    const rule = p.one(EV.rule, "source-111111111111-us-east-1-events-canary");
+    expect(p.where(rule)).toBe(`${SOURCE}/us-east-1`);
+    expect(input(rule, "name")).toBe(`${P}-canary`);
+    expect(JSON.parse(input<string>(rule, "eventPattern"))).toEqual({ source: ["central-logging.canary"] });
+    expect(p.one(EV.target, "source-111111111111-us-east-1-events-canary-target").inputs).toMatchObject({
+      rule: `${P}-canary`,
+      arn: BUS_ARN,
+      roleArn: `arn:aws:iam::${SOURCE}:role/${P}-events-us-east-1`,
+      deadLetterConfig: { arn: `arn:aws:sqs:us-east-1:${SOURCE}:${P}-events-dlq` },
+    });
   });
 
   it("waits for the bus policy before pointing a target at the bus", () => {
@@ -139,8 +154,8 @@ describe("recipient account 999999999999", () => {
         Principal: { AWS: [`arn:aws:iam::${SOURCE}:root`] },
         Action: "events:PutEvents",
         Resource: BUS_ARN,
-        // The recipient's own rules need no grant: only the other account's rule is named.
-        Condition: { ArnEquals: { "aws:SourceArn": [SOURCE_RULE_ARN] } },
+        // The recipient's own rules need no grant: only the other account's rules are named.
+        Condition: { ArnEquals: { "aws:SourceArn": [SOURCE_CANARY_RULE_ARN, SOURCE_RULE_ARN] } },
       },
     ]);
   });

@@ -9,6 +9,8 @@ import { input, policyOf, type Registered, runStack, T } from "./support/program
 const RECIPIENT = "999999999999";
 const A = "111111111111";
 const POLICY = "aws:cloudwatch/logAccountPolicy:LogAccountPolicy";
+// operations.canary (on by default): its group has a filter of its own in every sending region.
+const CANARY = "/central-logging/central-logging-fa/canary";
 const destination = (region: string) => `arn:aws:logs:${region}:${RECIPIENT}:destination:central-logging-fa`;
 
 let p: Registered;
@@ -65,16 +67,24 @@ describe("account-level subscription filter policies", () => {
 
   it("leaves out groups forwarded on their own, kept-local flow logs and the configured exclusions", () => {
     expect(input(policyIn(A, "ap-northeast-1"), "selectionCriteria")).toBe(
-      'LogGroupName NOT IN ["/aws/lambda/noisy", "test-trail"]',
+      `LogGroupName NOT IN ["/aws/lambda/noisy", "${CANARY}", "test-trail"]`,
     );
+    // us-east-2 is reached by the account-wide policy alone: the canary's filter is there too.
     expect(input(policyIn(A, "us-east-2"), "selectionCriteria")).toBe(
-      'LogGroupName NOT IN ["/aws/lambda/noisy", "vpc-flow-logs/vpc-12345678"]',
+      `LogGroupName NOT IN ["/aws/lambda/noisy", "${CANARY}", "vpc-flow-logs/vpc-12345678"]`,
     );
+    expect(
+      p
+        .ofType(T.filter)
+        .filter((f) => input(f, "logGroup") === CANARY)
+        .map((f) => p.where(f))
+        .sort(),
+    ).toEqual([`${A}/ap-northeast-1`, `${A}/us-east-2`, `${RECIPIENT}/ap-northeast-1`]);
   });
 
   it("always leaves out the pipeline's own log group (else it forwards its own logs in a loop)", () => {
     expect(input(policyIn(RECIPIENT, "ap-northeast-1"), "selectionCriteria")).toBe(
-      'LogGroupName NOT IN ["/aws/lambda/central-logging-fa-cwl-gunzip"]',
+      `LogGroupName NOT IN ["/aws/lambda/central-logging-fa-cwl-gunzip", "${CANARY}"]`,
     );
   });
 

@@ -89,6 +89,8 @@ describe("components", () => {
   it("uses central-logging:<module>:<Name> type tokens", () => {
     const types = new Set(p.components.map((c) => c.type));
     expect([...types].sort()).toEqual([
+      // operations.alarms (on by default): one per account and region with health alarms.
+      "central-logging:operations:OperationsAlarms",
       "central-logging:recipient:ArchiveBucket",
       "central-logging:recipient:ArchiveDelivery",
       "central-logging:recipient:Athena",
@@ -106,6 +108,19 @@ describe("components", () => {
     expect(names.sort()).toEqual(
       ["222222222222", "333333333333", "444444444444", "555555555555"].map((a) => `source-${a}`),
     );
+    // And the operations alarms by account and region (the recipient's by its one home region).
+    expect(
+      p.components
+        .filter((c) => c.type === "central-logging:operations:OperationsAlarms")
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual([
+      "recipient-operations",
+      "source-222222222222-us-east-2-operations",
+      "source-333333333333-eu-west-1-operations",
+      "source-333333333333-us-east-1-operations",
+      "source-444444444444-eu-west-1-operations",
+    ]);
   });
 });
 

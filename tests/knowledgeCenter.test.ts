@@ -246,11 +246,16 @@ describe("source 222222222222: VPC flow logs in us-east-2", () => {
   });
 
   it("forwards the whole group to the us-east-2 destination (not the write-up's us-east-1 ARN)", () => {
-    const filter = p.one(T.filter);
+    const filter = p.one(T.filter, /-vpc-flow-logs:/);
     expect(p.where(filter)).toBe(`${SOURCE}/us-east-2`);
     expect(input(filter, "logGroup")).toBe("vpc-flow-logs");
     expect(input(filter, "filterPattern")).toBe("");
     expect(input(filter, "destinationArn")).toBe(DESTINATION_ARN);
     expect(input<string>(filter, "destinationArn")).not.toContain("us-east-1");
+    // The only other filter: the canary's (operations.canary), to the same destination.
+    const others = p.ofType(T.filter).filter((f) => f !== filter);
+    expect(others.map((f) => [p.where(f), input(f, "logGroup"), input(f, "destinationArn")])).toEqual([
+      [`${SOURCE}/us-east-2`, "/central-logging/central-logging-kc/canary", DESTINATION_ARN],
+    ]);
   });
 });

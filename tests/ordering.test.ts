@@ -33,7 +33,15 @@ describe("parenting", () => {
 describe("creation order", () => {
   it("creates each subscription filter after the access policy of its region's destination", () => {
     const filters = p.ofType(T.filter);
-    expect(filters.length).toBe(4);
+    // Four configured; and the canaries' (operations.canary): 111111111111 in ap-northeast-1 and
+    // us-east-2, 222222222222 in us-east-2.
+    expect(filters.length).toBe(4 + 3);
+    expect(
+      filters
+        .filter((f) => f.name.endsWith(":central-logging-dev-canary"))
+        .map((f) => p.where(f))
+        .sort(),
+    ).toEqual(["111111111111/ap-northeast-1", "111111111111/us-east-2", "222222222222/us-east-2"]);
     for (const filter of filters) {
       const region = filter.region;
       expect(filter.dependsOn, filter.name).toContain(

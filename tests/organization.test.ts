@@ -131,7 +131,11 @@ describe("senders in organization mode", () => {
         Sid: "SendForwardedGroups",
         Effect: "Allow",
         Action: "logs:PutLogEvents",
-        Resource: [`arn:aws:logs:ap-northeast-1:${A}:log-group:test-trail:*`],
+        // test-trail, and the canary group (operations.canary) whose filter sends with this role too.
+        Resource: [
+          `arn:aws:logs:ap-northeast-1:${A}:log-group:/central-logging/central-logging-org/canary:*`,
+          `arn:aws:logs:ap-northeast-1:${A}:log-group:test-trail:*`,
+        ],
       },
     ]);
   });
@@ -141,14 +145,20 @@ describe("senders in organization mode", () => {
       [A, "ap-northeast-1"],
       [B, "us-east-2"],
     ] as const) {
-      const filter = p.ofType(T.filter).find((f) => f.provider?.accountId === account);
-      expect(filter && p.where(filter)).toBe(`${account}/${region}`);
-      expect(filter?.inputs.roleArn).toBe(
-        `arn:aws:iam::${account}:role/central-logging-org-sender-${region}`,
-      );
-      expect(filter?.dependsOn).toContain(
-        `aws:iam/rolePolicy:RolePolicy::source-${account}-${region}-sender-role-policy`,
-      );
+      const filters = p.ofType(T.filter).filter((f) => f.provider?.accountId === account);
+      // Its configured ones and the canary's (operations.canary).
+      expect(
+        filters.filter((f) => input(f, "logGroup") === "/central-logging/central-logging-org/canary"),
+      ).toHaveLength(1);
+      for (const filter of filters) {
+        expect(p.where(filter)).toBe(`${account}/${region}`);
+        expect(filter.inputs.roleArn, filter.name).toBe(
+          `arn:aws:iam::${account}:role/central-logging-org-sender-${region}`,
+        );
+        expect(filter.dependsOn, filter.name).toContain(
+          `aws:iam/rolePolicy:RolePolicy::source-${account}-${region}-sender-role-policy`,
+        );
+      }
     }
   });
 });

@@ -49,11 +49,24 @@ describe("npm run plan -- --stack dev", () => {
     expect(stdout).toContain(
       "111111111111 us-east-2 log group vpc-flow-logs [VPC flow log] (filter central-logging-dev: everything) -> destination arn:aws:logs:us-east-2:999999999999:destination:central-logging-dev",
     );
+    // operations.canary: the canary group of each sending account and region, marked as such.
+    for (const [account, region] of [
+      ["111111111111", "ap-northeast-1"],
+      ["111111111111", "us-east-2"],
+      ["222222222222", "us-east-2"],
+    ])
+      expect(stdout).toContain(
+        `${account} ${region} log group /central-logging/central-logging-dev/canary [canary: npm run verify] (filter central-logging-dev-canary: everything) -> destination arn:aws:logs:${region}:999999999999:destination:central-logging-dev -> stream central-logging-dev-logs`,
+      );
   });
 
   it("prints the event routes: the IAM rule in us-east-1, through the recipient's bus, into the archive", () => {
     expect(stdout).toContain(
       '111111111111 us-east-1 rule central-logging-dev-iam (pattern {"source":["aws.iam"],"detail-type":["AWS API Call via CloudTrail"]}) -> bus central-logging-dev-events (999999999999 ap-northeast-1) -> rule central-logging-dev-archive -> Firehose central-logging-dev-events -> s3://central-logging-dev-archive-999999999999-ap-northeast-1/events/account=<account>/year=/month=/day=/ (JSON Lines, .json.gz)',
+    );
+    // And beside it the canary rule (operations.canary), the same way.
+    expect(stdout).toContain(
+      '111111111111 us-east-1 rule central-logging-dev-canary (pattern {"source":["central-logging.canary"]}) -> bus central-logging-dev-events (999999999999 ap-northeast-1) -> rule central-logging-dev-archive',
     );
   });
 
@@ -71,8 +84,9 @@ describe("npm run plan -- --stack dev", () => {
   });
 
   it("prints totals", () => {
+    // 4 configured routes and 3 canaries; the IAM rule and its canary rule.
     expect(stdout).toMatch(
-      /Totals: \d+ resources in 3 accounts and 6 account-regions, \d+ components, 4 providers, 2 destinations, 4 routes, 1 event routes\./,
+      /Totals: \d+ resources in 3 accounts and 6 account-regions, \d+ components, 4 providers, 2 destinations, 7 routes, 2 event routes\./,
     );
     // What a real deploy starts: one AWS provider process per account (and random, for search).
     expect(stdout).toMatch(

@@ -188,6 +188,8 @@ function configArb(minSources = 1): fc.Arbitrary<Generated> {
       region: fc.constantFrom(...REGION_POOL),
       bucketRegion: fc.option(fc.constantFrom(...REGION_POOL), { nil: undefined }),
       transport: fc.option(fc.constantFrom("kinesis" as const, "firehose" as const), { nil: undefined }),
+      // operations.canary is on by default; off in some configs, so both are planned.
+      canary: fc.boolean(),
     })
     .map((g) => {
       const prefix = g.namePrefix ?? `central-logging-${g.stack}`.toLowerCase();
@@ -205,6 +207,7 @@ function configArb(minSources = 1): fc.Arbitrary<Generated> {
           ...(g.transport !== undefined ? { transport: g.transport } : {}),
         },
         sources,
+        ...(g.canary ? {} : { operations: { canary: false } }),
       };
       return { stack: g.stack, raw };
     });
@@ -267,9 +270,11 @@ describe("routing plan properties", () => {
     let multiRegionDestinations = 0;
     let flowLogRoutes = 0;
     let unforwardedFlowLogs = 0;
+    let withoutCanary = 0;
     fc.assert(
       fc.property(configArb(), ({ raw, stack }) => {
         const plan = planRouting(settingsOf(raw, stack));
+        if (!plan.operations.canary) withoutCanary++;
         if (allRoutes(plan).length > 0) withRoutes++;
         if (plan.destinations.length > 1) multiRegionDestinations++;
         if (allRoutes(plan).some((r) => r.origin === "flowLog")) flowLogRoutes++;
@@ -281,6 +286,8 @@ describe("routing plan properties", () => {
     expect(multiRegionDestinations).toBeGreaterThan(NUM_RUNS / 4);
     expect(flowLogRoutes).toBeGreaterThan(NUM_RUNS / 4);
     expect(unforwardedFlowLogs).toBeGreaterThan(0);
+    expect(withoutCanary).toBeGreaterThan(NUM_RUNS / 4);
+    expect(withoutCanary).toBeLessThan((NUM_RUNS * 3) / 4);
   });
 
   it("1. every route's destination is its own region's destination in the recipient account", () => {
@@ -304,7 +311,7 @@ describe("routing plan properties", () => {
     );
   });
 
-  it("routes are exactly the subscriptions and the forwarded flow logs, field for field", () => {
+  it("routes are exactly the subscriptions, the forwarded flow logs and the canaries, field for field", () => {
     fc.assert(
       fc.property(configArb(), ({ raw, stack }) => {
         const settings = settingsOf(raw, stack);
@@ -335,8 +342,23 @@ describe("routing plan properties", () => {
                 filterPattern: "",
               })),
           ];
+          // operations.canary: one canary group and filter in each region the account sends from.
+          const canary = {
+            logGroup: `/central-logging/${settings.namePrefix}/canary`,
+            filterName: `${settings.namePrefix}-canary`,
+          };
+          const canaries = settings.operations.canary
+            ? [...new Set(expected.map((r) => r.region))].map((region) => ({
+                key: `${source.accountId}/${region}/${canary.logGroup}:${canary.filterName}`,
+                origin: "canary",
+                accountId: source.accountId,
+                region,
+                ...canary,
+                filterPattern: "",
+              }))
+            : [];
           expect(byKey(planned.routes.map(({ destinationArn: _, ...rest }) => rest))).toEqual(
-            byKey(expected),
+            byKey([...expected, ...canaries]),
           );
           expect(planned.flowLogs).toEqual(
             source.flowLogs.map((f) => ({
@@ -494,9 +516,17 @@ describe("routing plan properties", () => {
         const settings = settingsOf(raw, stack);
         const plan = planRouting(settings);
         const { recipient } = plan;
-        const configured = settings.sources.flatMap((s) =>
-          s.events.map((e) => ({ account: s.accountId, ...e })),
-        );
+        const configured = settings.sources.flatMap((s) => [
+          ...s.events.map((e) => ({ account: s.accountId, region: e.region, name: e.name })),
+          // operations.canary: a rule `canary` in each region where the account has rules.
+          ...(settings.operations.canary
+            ? [...new Set(s.events.map((e) => e.region))].map((region) => ({
+                account: s.accountId,
+                region,
+                name: "canary",
+              }))
+            : []),
+        ]);
         if (configured.length === 0) {
           expect(recipient.events).toBeUndefined();
           return;
@@ -682,6 +712,17 @@ describe("knowledge-center setup (firehose, flow logs in us-east-2)", () => {
             filterPattern: "",
             destinationArn: "arn:aws:logs:us-east-2:111111111111:destination:central-logging-kc",
           },
+          // operations.canary: the canary group of the region it sends from, to the same destination.
+          {
+            key: "222222222222/us-east-2//central-logging/central-logging-kc/canary:central-logging-kc-canary",
+            origin: "canary",
+            accountId: "222222222222",
+            region: "us-east-2",
+            logGroup: "/central-logging/central-logging-kc/canary",
+            filterName: "central-logging-kc-canary",
+            filterPattern: "",
+            destinationArn: "arn:aws:logs:us-east-2:111111111111:destination:central-logging-kc",
+          },
         ],
         flowLogs: [
           {
@@ -774,6 +815,17 @@ describe("blog setup (kinesis, CloudTrail log group in ap-northeast-1)", () => {
         logGroup: "test-trail",
         filterName: "central-logging-blog",
         filterPattern: "{$.userIdentity.type = tada}",
+        destinationArn: "arn:aws:logs:ap-northeast-1:999999999999:destination:central-logging-blog",
+      },
+      // operations.canary: the canary group of the region it sends from, to the same destination.
+      {
+        key: "111111111111/ap-northeast-1//central-logging/central-logging-blog/canary:central-logging-blog-canary",
+        origin: "canary",
+        accountId: "111111111111",
+        region: "ap-northeast-1",
+        logGroup: "/central-logging/central-logging-blog/canary",
+        filterName: "central-logging-blog-canary",
+        filterPattern: "",
         destinationArn: "arn:aws:logs:ap-northeast-1:999999999999:destination:central-logging-blog",
       },
     ]);
@@ -870,7 +922,11 @@ describe("concrete edge cases", () => {
     expect(plan.destinations.map((d) => d.region)).toEqual(["eu-west-1"]);
     expect(plan.placements).toContainEqual({ accountId: "111111111111", region: "us-west-2" });
     expect(plan.sources[0]!.flowLogs.map((f) => f.key)).toEqual(["111111111111/us-west-2/vpc-12345678"]);
-    expect(allRoutes(plan).map((r) => r.key)).toEqual(["111111111111/eu-west-1/a:central-logging-dev"]);
+    // A canary (operations.canary) only where the account sends: eu-west-1, not us-west-2.
+    expect(allRoutes(plan).map((r) => r.key)).toEqual([
+      "111111111111/eu-west-1/a:central-logging-dev",
+      "111111111111/eu-west-1//central-logging/central-logging-dev/canary:central-logging-dev-canary",
+    ]);
   });
 
   it("no sources: no destinations, only the recipient's placements", () => {
@@ -937,8 +993,12 @@ describe("account-wide forwarding of the recipient's own home region", () => {
       "/aws/lambda/central-logging-own-cwl-gunzip",
       "/aws/lambda/central-logging-own-search-forwarder",
       "/aws/lambda/central-logging-own-search-provisioner",
+      // The canary group (operations.canary) has a filter of its own in every sending region.
+      "/central-logging/central-logging-own/canary",
     ]);
-    // In another region there is nothing of the pipeline to leave out.
-    expect(policies.find((a) => a.region === "us-east-2")?.excluded).toEqual([]);
+    // In another region there is nothing of the pipeline to leave out: only the canary group.
+    expect(policies.find((a) => a.region === "us-east-2")?.excluded).toEqual([
+      "/central-logging/central-logging-own/canary",
+    ]);
   });
 });

@@ -119,7 +119,9 @@ describe("a 200-account organization in one recipient stack and 4 source stacks"
     const targets = shards
       .flatMap((s) => s.resources)
       .filter((r) => r.type === "aws:cloudwatch/eventTarget:EventTarget");
-    expect(targets.length).toBe(ACCOUNTS / 10);
+    // Every 10th account's IAM rule, and beside it the canary rule (operations.canary).
+    expect(targets.length).toBe((ACCOUNTS / 10) * 2);
+    expect(targets.filter((t) => t.inputs.rule === "org-canary").length).toBe(ACCOUNTS / 10);
     for (const t of targets) expect(t.inputs.arn).toBe(recipientStack.outputs.eventBusArn);
   });
 

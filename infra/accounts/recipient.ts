@@ -12,6 +12,9 @@ import { EventsArchive } from "../events/eventsArchive";
 import { destinationPermissions, destinationTrustPolicy } from "../forwarding/destinationPolicies";
 import type { DestinationPlan } from "../forwarding/plan";
 import { RegionalDestination } from "../forwarding/regionalDestination";
+import type { Notifications } from "../kernel/schema";
+import { OperationsAlarms } from "../operations/operationsAlarms";
+import type { AlarmTopicPlan, OperationsPlan } from "../operations/plan";
 import { SearchDomain } from "../search/searchDomain";
 
 export interface RecipientArgs {
@@ -25,6 +28,12 @@ export interface RecipientArgs {
   athena?: AthenaPlan;
   /** The recipient account's provider (one per account); each resource names its region. */
   provider: aws.Provider;
+  /** The pipeline's health alarms in this account (home region), and the dashboard. */
+  operations?: {
+    alarms?: AlarmTopicPlan;
+    notifications: Notifications;
+    dashboard?: OperationsPlan["dashboard"];
+  };
 }
 
 /**
@@ -42,6 +51,7 @@ export class Recipient extends pulumi.ComponentResource {
   readonly eventsArchive?: EventsArchive;
   readonly athena?: Athena;
   readonly search?: SearchDomain;
+  readonly operations?: OperationsAlarms;
 
   constructor(name: string, args: RecipientArgs, opts?: pulumi.ComponentResourceOptions) {
     super("central-logging:recipient:Recipient", name, {}, opts);
@@ -207,6 +217,24 @@ export class Recipient extends pulumi.ComponentResource {
         );
       }
     }
+
+    const ops = args.operations;
+    if (ops?.alarms)
+      this.operations = new OperationsAlarms(
+        `${name}-operations`,
+        { plan: ops.alarms, notifications: ops.notifications, provider },
+        { parent: this },
+      );
+    if (ops?.dashboard)
+      new aws.cloudwatch.Dashboard(
+        `${name}-dashboard`,
+        {
+          region: ops.dashboard.region,
+          dashboardName: ops.dashboard.name,
+          dashboardBody: JSON.stringify(ops.dashboard.body),
+        },
+        { parent: this, provider },
+      );
 
     this.registerOutputs({
       bucketName: this.archive.bucketName,

@@ -6,6 +6,10 @@ import { EventRules } from "../events/eventRules";
 import { flowLogsPermissions, flowLogsTrustPolicy } from "../forwarding/flowLogPolicies";
 import type { FlowLogPlan } from "../forwarding/plan";
 import { senderRolePermissions, senderRoleTrustPolicy } from "../forwarding/senderPolicies";
+import type { Notifications } from "../kernel/schema";
+import { CANARY_RETENTION_DAYS } from "../operations/names";
+import { OperationsAlarms } from "../operations/operationsAlarms";
+import type { AlarmTopicPlan } from "../operations/plan";
 import type { SourcePlan } from "../plan";
 
 export interface DestinationRef {
@@ -30,6 +34,8 @@ export interface SourceAccountArgs {
   };
   /** The recipient's events archive, for the account's EventBridge rules (if it has any). */
   events?: { busArn: pulumi.Input<string>; firehoseArn: pulumi.Input<string> };
+  /** This account's health alarms (one topic per region with alarms). */
+  operations?: { topics: AlarmTopicPlan[]; notifications: Notifications };
 }
 
 /**
@@ -137,6 +143,27 @@ export class SourceAccount extends pulumi.ComponentResource {
         { parent: this },
       );
     }
+
+    // The canary log groups `npm run verify` writes into (operations.canary): one per sending region.
+    for (const route of plan.routes) {
+      if (route.origin !== "canary") continue;
+      createdGroups.set(
+        `${route.region}/${route.logGroup}`,
+        new aws.cloudwatch.LogGroup(
+          `${name}-${route.region}-canary`,
+          { region: route.region, name: route.logGroup, retentionInDays: CANARY_RETENTION_DAYS },
+          { parent: this, provider },
+        ),
+      );
+    }
+
+    const ops = args.operations;
+    for (const topic of ops?.topics ?? [])
+      new OperationsAlarms(
+        `${name}-${topic.region}-operations`,
+        { plan: topic, notifications: ops!.notifications, provider },
+        { parent: this },
+      );
 
     // Organization mode: CloudWatch Logs checks the sender's own role when a filter is created.
     const senders = new Map<string, { role: aws.iam.Role; policy: aws.iam.RolePolicy }>();

@@ -10,6 +10,7 @@ import { type EventsArchivePlan, planEventsArchive } from "../events/plan";
 import { forwardingNames } from "../forwarding/names";
 import { arn } from "../kernel/names";
 import type { Transport } from "../kernel/schema";
+import { EVENTS_CANARY } from "../operations/names";
 import { planSearch, type SearchPlan } from "../search/plan";
 import { archiveNames } from "./names";
 import type { Buffering } from "./schema";
@@ -78,7 +79,9 @@ export function planRecipient(settings: Settings): RecipientPlan {
     destinationRole,
     ...(r.organizationId ? { organizationId: r.organizationId } : {}),
     ...(r.trailKms ? { trailKey: { alias: cloudTrailNames(p).trailKeyAlias, region: r.bucketRegion } } : {}),
-    ...(settings.sources.some((s) => s.events.length > 0) ? { events: planEventsArchive(settings) } : {}),
+    ...(settings.sources.some((s) => s.events.length > 0)
+      ? { events: planEventsArchive(settings, settings.operations.canary ? EVENTS_CANARY : undefined) }
+      : {}),
   };
   if (r.transport === "firehose") return { ...base, targetArn: firehose.arn };
   const search = r.search ? planSearch(p, r, r.search) : undefined;

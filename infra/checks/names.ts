@@ -124,6 +124,26 @@ export function plannedNames(settings: Settings, plan: RoutingPlan): PlannedName
     }
   });
 
+  const ops = plan.operations;
+  const opsKey = (what: string) => ({ key: ["operations", what], value: String(settings.operations.canary) });
+  for (const source of plan.sources)
+    for (const route of source.routes.filter((r) => r.origin === "canary")) {
+      add("logGroup", route.logGroup, `canary log group of ${route.accountId}`, opsKey("canary"));
+      add("subscriptionFilter", route.filterName, `canary filter of ${route.accountId}`, opsKey("canary"));
+    }
+  for (const topic of ops.topics) {
+    const where = `${topic.accountId} in ${topic.region}`;
+    add("snsTopic", topic.name, `operations topic of ${where}`);
+    for (const a of topic.alarms) {
+      add("alarm", a.name, `health alarm of ${where}`);
+      if (a.metric) {
+        add("metricName", a.metric.metricName, `metric of ${a.name}`);
+        add("metricNamespace", a.metric.namespace, `metric namespace of ${a.name}`);
+      }
+    }
+  }
+  if (ops.dashboard) add("dashboard", ops.dashboard.name, "dashboard");
+
   if (plan.athena) {
     const a = plan.athena;
     add("s3Bucket", a.resultsBucket.name, "Athena results bucket", {

@@ -13,6 +13,7 @@ import {
   int,
   kebabName,
   logGroupName,
+  notificationsSchema,
   type Resolved,
   type RuleContext,
   region,
@@ -154,33 +155,12 @@ const AlarmSchema = z
       "A metric filter `name` on the trail's log group, counting 1 per matching event into metric `name` (namespace `CentralLogging`), and an alarm `{p}-<name>` on it that sums the metric, treats missing data as not breaching and notifies the topic `{p}-alarms`.",
   });
 
-const NotificationsSchema = z
-  .strictObject({
-    emails: z
-      .array(z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { error: "is not an e-mail address" }))
-      .default([])
-      .meta({
-        description:
-          "E-mail addresses. SNS mails each a confirmation link; nothing arrives until it is confirmed.",
-      }),
-    httpsEndpoints: z
-      .array(z.string().regex(/^https:\/\/\S+$/, { error: "is not an https:// URL" }))
-      .default([])
-      .meta({ description: "`https://` URLs; the endpoint must confirm the subscription, as with e-mail." }),
-    sqsQueueArns: z
-      .array(
-        z.string().regex(/^arn:aws:sqs:[a-z0-9-]+:\d{12}:[\w-]{1,80}$/, { error: "is not an SQS queue ARN" }),
-      )
-      .default([])
-      .meta({
-        description:
-          "`arn:aws:sqs:<region>:<account>:<name>` of queues in this source account (the subscription is made with its provider). The queue's own policy must let the topic send to it; this program does not manage it.",
-      }),
-  })
-  .meta({
-    description:
-      "The subscribers of the alarm topic `{p}-alarms`. With `alarms` or `cisAlarms` at least one is required: an alarm nobody receives is worth nothing, and Security Hub fails the CIS controls without one.",
-  });
+const NotificationsSchema = notificationsSchema({
+  sqsQueueArns:
+    "`arn:aws:sqs:<region>:<account>:<name>` of queues in this source account (the subscription is made with its provider). The queue's own policy must let the topic send to it; this program does not manage it.",
+  topic:
+    "The subscribers of the alarm topic `{p}-alarms`. With `alarms` or `cisAlarms` at least one is required: an alarm nobody receives is worth nothing, and Security Hub fails the CIS controls without one.",
+});
 
 /** A source's CloudTrail keys. */
 export const cloudTrailSourceKeys = {

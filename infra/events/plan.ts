@@ -66,7 +66,14 @@ export interface EventSenderPlan {
   rules: EventRulePlan[];
 }
 
-export function planEventsArchive(settings: Settings): EventsArchivePlan {
+/** `operations.canary`: a rule in every source region with rules, for `npm run verify`'s events. */
+export interface EventsCanary {
+  /** The configured name the rule takes (`{p}-<name>`): config refuses it for users' rules. */
+  configName: string;
+  pattern: string;
+}
+
+export function planEventsArchive(settings: Settings, canary?: EventsCanary): EventsArchivePlan {
   const { namePrefix: p } = settings;
   const { accountId: acct, region: home } = settings.recipient;
   const names = eventsNames(p);
@@ -74,12 +81,18 @@ export function planEventsArchive(settings: Settings): EventsArchivePlan {
   // The recipient's own rules need no grant on its bus (its role's permission is enough).
   const rules = settings.sources
     .filter((s) => s.accountId !== acct)
-    .flatMap((s) =>
-      s.events.map((e) => ({
+    .flatMap((s) => [
+      ...s.events.map((e) => ({
         accountId: s.accountId,
         arn: arn.eventRule(e.region, s.accountId, names.rule(e.name)),
       })),
-    );
+      ...(canary
+        ? [...new Set(s.events.map((e) => e.region))].map((region) => ({
+            accountId: s.accountId,
+            arn: arn.eventRule(region, s.accountId, names.rule(canary.configName)),
+          }))
+        : []),
+    ]);
   return {
     bus,
     busRule: { name: names.busRule, arn: arn.eventRule(home, acct, names.busRule, bus.name) },
@@ -103,6 +116,7 @@ export function planEventSenders(
   namePrefix: string,
   recipient: { accountId: string; homeRegion: string; events?: EventsArchivePlan },
   source: SourceSettings,
+  canary?: EventsCanary,
 ): EventSenderPlan[] {
   const names = eventsNames(namePrefix);
   const { accountId } = source;
@@ -119,19 +133,29 @@ export function planEventSenders(
       roleArn: arn.role(accountId, roleName),
       target: direct ? { kind: "firehose", arn: events.firehose.arn } : { kind: "bus", arn: events.bus.arn },
       deadLetterQueue: { name: queueName, arn: arn.queue(region, accountId, queueName) },
-      rules: source.events
-        .filter((e) => e.region === region)
-        .map((e) => ({
-          key: `${accountId}/${region}/${e.name}`,
-          accountId,
-          region,
-          configName: e.name,
-          name: names.rule(e.name),
-          arn: arn.eventRule(region, accountId, names.rule(e.name)),
-          pattern: e.pattern,
-          readOnlyEvents: e.readOnlyEvents,
-          ...(e.description !== undefined ? { description: e.description } : {}),
-        })),
+      rules: [
+        ...source.events.filter((e) => e.region === region),
+        ...(canary
+          ? [
+              {
+                name: canary.configName,
+                pattern: canary.pattern,
+                readOnlyEvents: false,
+                description: "central-logging: canary events of npm run verify",
+              },
+            ]
+          : []),
+      ].map((e) => ({
+        key: `${accountId}/${region}/${e.name}`,
+        accountId,
+        region,
+        configName: e.name,
+        name: names.rule(e.name),
+        arn: arn.eventRule(region, accountId, names.rule(e.name)),
+        pattern: e.pattern,
+        readOnlyEvents: e.readOnlyEvents,
+        ...(e.description !== undefined ? { description: e.description } : {}),
+      })),
     };
   });
 }

@@ -22,7 +22,8 @@ export interface DestinationPlan {
   accountPolicies: boolean;
 }
 
-export type RouteOrigin = "subscription" | "flowLog" | "cloudTrail";
+/** `canary`: the log group `npm run verify` writes into, created by the program (operations.canary). */
+export type RouteOrigin = "subscription" | "flowLog" | "cloudTrail" | "canary";
 
 export interface RoutePlan {
   /** Stable identity: `<account>/<region>/<logGroup>:<filterName>` (neither name may hold a ':'). */
@@ -90,6 +91,8 @@ export interface ForwardingContext {
   organizationId?: string;
   /** The recipient's own Lambdas' log groups (home region): never forwarded, or they feed themselves. */
   pipelineLogGroups: readonly string[];
+  /** `operations.canary`: a canary log group and its filter in every region the source sends from. */
+  canary?: { logGroup: string; filterName: string };
 }
 
 /** The destination of a region: one per region, named by the prefix. */
@@ -150,6 +153,22 @@ export function planSourceForwarding(ctx: ForwardingContext, source: SourceSetti
       filterPattern: t.forward.filterPattern,
       destinationArn: destinationArn(ctx, t.region),
     });
+  }
+  // After the configured routes, so the canary's group is excluded from account-wide policies
+  // like theirs, and listed in the sender role's groups.
+  if (ctx.canary) {
+    const sending = new Set([...routes.map((r) => r.region), ...(source.forwardAll?.regions ?? [])]);
+    for (const region of [...sending].sort())
+      routes.push({
+        key: `${source.accountId}/${region}/${ctx.canary.logGroup}:${ctx.canary.filterName}`,
+        origin: "canary",
+        accountId: source.accountId,
+        region,
+        logGroup: ctx.canary.logGroup,
+        filterName: ctx.canary.filterName,
+        filterPattern: "",
+        destinationArn: destinationArn(ctx, region),
+      });
   }
   const senderRoleName = names.senderRole;
   const accountPolicies: AccountPolicyPlan[] = (source.forwardAll?.regions ?? [])

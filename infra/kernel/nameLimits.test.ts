@@ -74,6 +74,10 @@ describe("the name table", () => {
       ok: ["alias/p-cloudtrail", `alias/${"a".repeat(250)}`],
       bad: ["p-key", "alias/aws/x", "alias/a.b"],
     },
+    dashboard: {
+      ok: ["central-logging-dev", "a_B-9", "d".repeat(255)],
+      bad: ["", "has space", "dots.not.allowed", "d".repeat(256)],
+    },
   };
 
   for (const kind of Object.keys(NAME_RULES) as NameKind[]) {

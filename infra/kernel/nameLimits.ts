@@ -42,7 +42,8 @@ export type NameKind =
   | "metricName"
   | "metricNamespace"
   | "secret"
-  | "kmsAlias";
+  | "kmsAlias"
+  | "dashboard";
 
 export interface NameRule {
   /** What the name is, as messages say it ("IAM role name"). */
@@ -304,6 +305,15 @@ export const NAME_RULES: Readonly<Record<NameKind, NameRule>> = {
       name.startsWith("alias/aws/") ? "uses the prefix alias/aws/ (AWS managed keys)" : undefined,
     reference: "https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html",
   },
+  // CloudWatch API Reference, PutDashboard: DashboardName up to 255 of A-Z a-z 0-9 - _.
+  dashboard: {
+    label: "CloudWatch dashboard name",
+    min: 1,
+    max: 255,
+    pattern: /^[A-Za-z0-9_-]+$/,
+    allowed: "letters, digits, - and _",
+    reference: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html",
+  },
 };
 
 /** Rules taken on trust: not confirmed in the API reference (listed in the README). */
@@ -438,6 +448,7 @@ export const NAME_PROPERTIES: Readonly<Record<string, readonly { property: strin
   ],
   "aws:secretsmanager/secret:Secret": [{ property: "name", kind: "secret" }],
   "aws:kms/alias:Alias": [{ property: "name", kind: "kmsAlias" }],
+  "aws:cloudwatch/dashboard:Dashboard": [{ property: "dashboardName", kind: "dashboard" }],
 };
 
 /**

@@ -19,6 +19,8 @@ export const arn = {
     `arn:aws:lambda:${region}:${account}:function:${name}`,
   trail: (region: string, account: string, name: string) =>
     `arn:aws:cloudtrail:${region}:${account}:trail/${name}`,
+  alarm: (region: string, account: string, name: string) =>
+    `arn:aws:cloudwatch:${region}:${account}:alarm:${name}`,
   topic: (region: string, account: string, name: string) => `arn:aws:sns:${region}:${account}:${name}`,
   queue: (region: string, account: string, name: string) => `arn:aws:sqs:${region}:${account}:${name}`,
   searchDomain: (region: string, account: string, name: string) =>

@@ -85,6 +85,40 @@ export const kebabName = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { error: "must be 1-63 lowercase letters, digits and hyphens" });
 
+/**
+ * Who an SNS topic notifies: e-mail addresses, https endpoints and SQS queues, subscribed by
+ * endpoint (never by position). Each capability with a topic describes its own topic and queues.
+ */
+export function notificationsSchema(describe: { sqsQueueArns: string; topic: string }) {
+  return z
+    .strictObject({
+      emails: z
+        .array(z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { error: "is not an e-mail address" }))
+        .default([])
+        .meta({
+          description:
+            "E-mail addresses. SNS mails each a confirmation link; nothing arrives until it is confirmed.",
+        }),
+      httpsEndpoints: z
+        .array(z.string().regex(/^https:\/\/\S+$/, { error: "is not an https:// URL" }))
+        .default([])
+        .meta({
+          description: "`https://` URLs; the endpoint must confirm the subscription, as with e-mail.",
+        }),
+      sqsQueueArns: z
+        .array(
+          z
+            .string()
+            .regex(/^arn:aws:sqs:[a-z0-9-]+:\d{12}:[\w-]{1,80}$/, { error: "is not an SQS queue ARN" }),
+        )
+        .default([])
+        .meta({ description: describe.sqsQueueArns }),
+    })
+    .meta({ description: describe.topic });
+}
+
+export type Notifications = z.output<ReturnType<typeof notificationsSchema>>;
+
 /** How logs travel to the archive; forwarding, the archive and search all depend on it. */
 export const transport = z
   .enum(["kinesis", "firehose"], { error: "must be 'kinesis' or 'firehose'" })

@@ -35,6 +35,7 @@ function countsOf(plan: RoutingPlan): OrgCounts {
     sourceAccounts: sources.length,
     destinations: plan.destinations.length,
     routes: sources.flatMap((s) => s.routes).length,
+    canaries: sources.flatMap((s) => s.routes.filter((r) => r.origin === "canary")).length,
     flowLogs: sources.flatMap((s) => s.flowLogs).length,
     flowLogRoles: sources
       .map((s) => new Set(s.flowLogs.map((f) => f.region)).size)
@@ -51,6 +52,12 @@ function countsOf(plan: RoutingPlan): OrgCounts {
     placements: plan.placements.length,
     // One provider per account: the recipient and every source.
     providers: new Set([plan.recipient.accountId, ...sources.map((s) => s.accountId)]).size,
+    healthAlarms: plan.operations.topics.flatMap((t) => t.alarms).length,
+    operationsTopics: plan.operations.topics.length,
+    operationsSubscribers: ((n) => n.emails.length + n.httpsEndpoints.length + n.sqsQueueArns.length)(
+      plan.operations.notifications,
+    ),
+    dashboards: plan.operations.dashboard ? 1 : 0,
   };
 }
 
@@ -112,11 +119,20 @@ describe("orgStackConfig", () => {
       "central-logging-bench-sender-us-east-1",
       "central-logging-bench-sender-us-east-2",
     ]);
-    // The second account forwards account-wide, leaving out what it forwards on its own.
+    // The second account forwards account-wide, leaving out what it forwards on its own (the
+    // canary group included).
+    const canary = "/central-logging/central-logging-bench/canary";
     expect(second?.accountPolicies.map((a) => [a.region, a.excluded])).toEqual([
-      ["us-east-1", ["/aws/lambda/orders-api", "/ecs/payments", "app/audit"]],
-      ["us-east-2", ["/aws/lambda/orders-api", "/ecs/payments", "app/audit", "vpc-flow-logs/vpc-00000001"]],
+      ["us-east-1", ["/aws/lambda/orders-api", canary, "/ecs/payments", "app/audit"]],
+      [
+        "us-east-2",
+        ["/aws/lambda/orders-api", canary, "/ecs/payments", "app/audit", "vpc-flow-logs/vpc-00000001"],
+      ],
     ]);
+    // A canary in each of its sending regions.
+    expect(
+      second?.routes.filter((r) => r.origin === "canary").map((r) => `${r.region} ${r.logGroup}`),
+    ).toEqual([`us-east-1 ${canary}`, `us-east-2 ${canary}`]);
   });
 
   it("names the recipient and pins it to the organization, with no default providers", () => {
@@ -186,16 +202,22 @@ describe("expectedRegistrations", () => {
     const byType = expectedRegistrations(orgCounts({ accounts: 50, regions: 4 }));
     // One provider per account (the recipient and 50 sources), whatever their regions.
     expect(byType["pulumi:providers:aws"]).toBe(1 + 50);
-    expect(byType["aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter"]).toBe(50 * (4 * 3 + 1) + 1);
+    // Per account: 3 subscriptions and a canary per region, its flow log; and the trail's group.
+    expect(byType["aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter"]).toBe(
+      50 * (4 * 3 + 4 + 1) + 1,
+    );
     expect(byType["aws:iam/role:Role"]).toBe(3 + 50 + 50 * 4 + 1);
     expect(byType["aws:cloudwatch/logAccountPolicy:LogAccountPolicy"]).toBe(13 * 4);
-    expect(byType["aws:cloudwatch/metricAlarm:MetricAlarm"]).toBe(15);
+    // The 15 CIS alarms; the recipient's 7 health alarms; 2 per source account and region.
+    expect(byType["aws:cloudwatch/metricAlarm:MetricAlarm"]).toBe(15 + 7 + 2 * 50 * 4);
+    expect(byType["aws:sns/topic:Topic"]).toBe(1 + 1 + 50 * 4);
     expect(byType["central-logging:source:SourceAccount"]).toBe(50);
     // The figure the benchmark checked against a real run of the program under mocks.
     // 1628 before Athena, which adds its results bucket (7), database, 2 tables, workgroup, 2 queries and component;
     // 1642 with a provider per (account, region), 204 of them; 1489 with one per account, 51;
-    // and the log Firehose's error log group and stream.
-    expect(total(byType)).toBe(1642 - 204 + 51 + 2);
+    // and the log Firehose's error log group and stream; operations adds 200 canary groups and their
+    // 200 filters, 407 health alarms, 201 topics with their 201 components, and the dashboard.
+    expect(total(byType)).toBe(1642 - 204 + 51 + 2 + 200 + 200 + 407 + 201 + 201 + 1);
   });
 });
 

@@ -133,8 +133,10 @@ export interface OrgCounts {
   sourceAccounts: number;
   /** Recipient regions with a destination. */
   destinations: number;
-  /** Subscription filters: configured groups, flow-log groups and the trail's group. */
+  /** Subscription filters: configured groups, flow-log groups, the trail's group and the canaries. */
   routes: number;
+  /** `operations.canary` (on by default): a canary log group per account and sending region. */
+  canaries: number;
   flowLogs: number;
   /** (account, region) pairs with flow logs: one flow-log role each. */
   flowLogRoles: number;
@@ -150,6 +152,14 @@ export interface OrgCounts {
   placements: number;
   /** AWS providers: one per account (the recipient's included). */
   providers: number;
+  /** `operations.alarms` (on by default): the health alarms, recipient's and sources' alike. */
+  healthAlarms: number;
+  /** One operations topic per account and region with health alarms. */
+  operationsTopics: number;
+  /** Subscribers of each operations topic (the generated config names none). */
+  operationsSubscribers: number;
+  /** `operations.dashboard` (on by default): the recipient's one dashboard. */
+  dashboards: number;
 }
 
 export function orgCounts(shape: OrgShape): OrgCounts {
@@ -157,10 +167,17 @@ export function orgCounts(shape: OrgShape): OrgCounts {
   let forwardAllAccounts = 0;
   for (let i = 0; i < s.accounts; i++) if (forwardsAll(i, s.forwardAllEvery)) forwardAllAccounts++;
   const trails = 1;
+  // Every account sends from every region (each has subscriptions there): a canary in each.
+  const canaries = s.accounts * s.regions;
+  // The recipient's (kinesis, no search, no events): the stream's iterator age and write
+  // throttling, the archive Firehose's freshness, delivery and throttling, the gunzip Lambda's
+  // errors and throttles.
+  const recipientAlarms = 2 + 3 + 2;
   return {
     sourceAccounts: s.accounts,
     destinations: s.regions,
-    routes: s.accounts * (s.regions * s.subscriptionsPerRegion + 1) + trails,
+    routes: s.accounts * (s.regions * s.subscriptionsPerRegion + 1) + trails + canaries,
+    canaries,
     flowLogs: s.accounts,
     flowLogRoles: s.accounts,
     accountPolicies: forwardAllAccounts * s.regions,
@@ -171,6 +188,11 @@ export function orgCounts(shape: OrgShape): OrgCounts {
     // The recipient is not a source: its home (= bucket) region and each destination region.
     placements: s.regions + s.accounts * s.regions,
     providers: s.accounts + 1,
+    // Each sending account and region: subscription delivery errors and throttling (no event rules).
+    healthAlarms: recipientAlarms + 2 * s.accounts * s.regions,
+    operationsTopics: 1 + s.accounts * s.regions,
+    operationsSubscribers: 0,
+    dashboards: 1,
   };
 }
 
@@ -202,8 +224,8 @@ export function expectedRegistrations(c: OrgCounts): Record<string, number> {
     "aws:lambda/function:Function": 1,
     "aws:iam/role:Role": roles,
     "aws:iam/rolePolicy:RolePolicy": roles,
-    // The gunzip Lambda's, the log Firehose's error log, each flow log's and the trail's.
-    "aws:cloudwatch/logGroup:LogGroup": 2 + c.flowLogs + c.trails,
+    // The gunzip Lambda's, the log Firehose's error log, each flow log's, the trail's and the canaries.
+    "aws:cloudwatch/logGroup:LogGroup": 2 + c.flowLogs + c.trails + c.canaries,
     "aws:cloudwatch/logStream:LogStream": 1,
     "aws:cloudwatch/logDestination:LogDestination": c.destinations,
     "aws:cloudwatch/logDestinationPolicy:LogDestinationPolicy": c.destinations,
@@ -212,10 +234,12 @@ export function expectedRegistrations(c: OrgCounts): Record<string, number> {
     "aws:ec2/flowLog:FlowLog": c.flowLogs,
     "aws:cloudwatch/logAccountPolicy:LogAccountPolicy": c.accountPolicies,
     "aws:cloudtrail/trail:Trail": c.trails,
-    "aws:sns/topic:Topic": c.metricFilters > 0 ? 1 : 0,
-    "aws:sns/topicSubscription:TopicSubscription": c.alarmSubscribers,
+    "aws:sns/topic:Topic": (c.metricFilters > 0 ? 1 : 0) + c.operationsTopics,
+    "aws:sns/topicSubscription:TopicSubscription":
+      c.alarmSubscribers + c.operationsTopics * c.operationsSubscribers,
     "aws:cloudwatch/logMetricFilter:LogMetricFilter": c.metricFilters,
-    "aws:cloudwatch/metricAlarm:MetricAlarm": c.metricFilters,
+    "aws:cloudwatch/metricAlarm:MetricAlarm": c.metricFilters + c.healthAlarms,
+    "aws:cloudwatch/dashboard:Dashboard": c.dashboards,
     // Components.
     "central-logging:recipient:Recipient": 1,
     "central-logging:recipient:ArchiveBucket": 1,
@@ -226,6 +250,7 @@ export function expectedRegistrations(c: OrgCounts): Record<string, number> {
     "central-logging:source:SourceAccount": c.sourceAccounts,
     "central-logging:source:Trail": c.trails,
     "central-logging:source:Alarms": c.metricFilters > 0 ? 1 : 0,
+    "central-logging:operations:OperationsAlarms": c.operationsTopics,
   };
 }
 

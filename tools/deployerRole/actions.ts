@@ -153,6 +153,7 @@ export const ACTIONS: Readonly<Record<string, TypeEntry>> = {
   "pulumi:pulumi:Stack": noAwsCall("the stack itself"),
   "pulumi:pulumi:StackReference": noAwsCall("reads another stack's outputs from the Pulumi backend"),
   "random:index/randomPassword:RandomPassword": noAwsCall("made locally by the random provider"),
+  "central-logging:operations:OperationsAlarms": noAwsCall("component"),
   "central-logging:recipient:ArchiveBucket": noAwsCall("component"),
   "central-logging:recipient:ArchiveDelivery": noAwsCall("component"),
   "central-logging:recipient:Athena": noAwsCall("component"),
@@ -450,6 +451,17 @@ export const ACTIONS: Readonly<Record<string, TypeEntry>> = {
           "cloudwatch:ListTagsForResource",
         ],
         resources: ["arn:aws:cloudwatch:*:{account}:alarm:{prefix}-*"],
+      },
+    ],
+  },
+
+  "aws:cloudwatch/dashboard:Dashboard": {
+    // Dashboards are global to the account (no region in the ARN); the one dashboard is `{p}`.
+    aws: [
+      {
+        sid: "Dashboards",
+        actions: ["cloudwatch:PutDashboard", "cloudwatch:GetDashboard", "cloudwatch:DeleteDashboards"],
+        resources: ["arn:aws:cloudwatch::{account}:dashboard/{prefix}"],
       },
     ],
   },

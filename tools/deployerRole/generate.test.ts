@@ -111,8 +111,14 @@ describe("deployerRoles", () => {
     expect(text("999999999999")).toContain("kinesis:CreateStream");
     expect(text("111111111111")).not.toContain("kinesis:CreateStream");
     expect(text("111111111111")).toContain("cloudtrail:CreateTrail");
+    // Its subscriptions, and what operations adds in every forwarding region: the canary group,
+    // the health alarms and their topic with its subscriber.
     expect(roles.find((r) => r.accountId === "222222222222")!.types).toEqual([
+      "aws:cloudwatch/logGroup:LogGroup",
       "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter",
+      "aws:cloudwatch/metricAlarm:MetricAlarm",
+      "aws:sns/topic:Topic",
+      "aws:sns/topicSubscription:TopicSubscription",
     ]);
     // Scoped to the account itself; the recipient appears only as the destination to subscribe to.
     expect(text("222222222222")).toContain("arn:aws:logs:*:999999999999:destination:central-logging-dev*");

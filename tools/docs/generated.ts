@@ -1,8 +1,10 @@
 /**
- * The files `npm run docs` writes from the stack-config schema, with their content as the schema
- * gives it now; `generated.test.ts` fails while a committed copy differs.
+ * The files `npm run docs` writes from the stack-config schema (and the alarms table of
+ * docs/operations.md), with their content as the code gives it now; `generated.test.ts` fails while a committed copy differs.
  */
+import { readFileSync } from "node:fs";
 import { PROJECT, StackConfigSchema } from "../../infra/config";
+import { OPERATIONS_PATH, withAlarmTable } from "./alarmTable";
 import { configReference } from "./configReference";
 import { CONFIG_REFERENCE_TEMPLATE } from "./configTemplate";
 import { formatJson, stackFileSchema } from "./jsonSchema";
@@ -27,5 +29,7 @@ export function generatedFiles(): GeneratedFile[] {
         stackFileSchema(StackConfigSchema, { project: PROJECT, source: "infra/config.ts" }),
       ),
     },
+    // Hand-written page, one generated block: the alarms, from infra/operations/alarmKinds.ts.
+    { path: OPERATIONS_PATH, content: withAlarmTable(readFileSync(OPERATIONS_PATH, "utf8")) },
   ];
 }

@@ -40,8 +40,11 @@ describe("renderMermaid", () => {
       [
         "flowchart LR",
         '  subgraph acct_111111111111_us_east_1["Account 111111111111, us-east-1"]',
-        '    acctpolicy_111111111111_us_east_1_central_logging_t_forward_all["every log group but 4<br/>account policy central-logging-t-forward-all"]',
+        // The 5 left out: the trail's group, app#1, the kept flow log's group, the configured
+        // exclusion and the canary's group (operations.canary).
+        '    acctpolicy_111111111111_us_east_1_central_logging_t_forward_all["every log group but 5<br/>account policy central-logging-t-forward-all"]',
         '    lg_111111111111_us_east_1_CloudTrail_DefaultLogGroup["log group<br/>CloudTrail/DefaultLogGroup"]',
+        '    lg_111111111111_us_east_1__central_logging_central_logging_t_canary["log group<br/>/central-logging/central-logging-t/canary"]',
         '    lg_111111111111_us_east_1_app_1["log group<br/>app#35;1"]',
         '    lg_111111111111_us_east_1_vpc_flow_logs_vpc_12345678["log group<br/>vpc-flow-logs/vpc-12345678"]',
         '    trail_111111111111_us_east_1_central_logging_t["CloudTrail trail (multi-region)<br/>central-logging-t"]',
@@ -58,6 +61,7 @@ describe("renderMermaid", () => {
         "  dest_999999999999_us_east_1_central_logging_t --> firehose_999999999999_us_east_1_central_logging_t_archive",
         '  firehose_999999999999_us_east_1_central_logging_t_archive -->|"un-gzipped by Firehose, one envelope per line"| bucket_999999999999_us_west_2_central_logging_t_archive_999999999999_us_west_2',
         '  lg_111111111111_us_east_1_CloudTrail_DefaultLogGroup -->|"filter central-logging-t: everything"| dest_999999999999_us_east_1_central_logging_t',
+        '  lg_111111111111_us_east_1__central_logging_central_logging_t_canary -->|"filter central-logging-t-canary: everything"| dest_999999999999_us_east_1_central_logging_t',
         '  lg_111111111111_us_east_1_app_1 -->|"filter to #34;archive#34; #124; #60;x#62;: { $.level = #34;ERROR#34; }"| dest_999999999999_us_east_1_central_logging_t',
         "  trail_111111111111_us_east_1_central_logging_t --> lg_111111111111_us_east_1_CloudTrail_DefaultLogGroup",
         '  trail_111111111111_us_east_1_central_logging_t -->|"AWSLogs/111111111111/ and AWSLogs/o-a1b2c3d4e5/"| bucket_999999999999_us_west_2_central_logging_t_archive_999999999999_us_west_2',
@@ -79,6 +83,8 @@ describe("renderMermaid", () => {
     expect(edges).toEqual([
       "  dest_999999999999_ap_northeast_1_central_logging_t --> stream_999999999999_ap_northeast_1_central_logging_t_logs",
       '  firehose_999999999999_ap_northeast_1_central_logging_t_archive -->|"un-gzipped by Lambda central-logging-t-cwl-gunzip, one envelope per line"| bucket_999999999999_ap_northeast_1_central_logging_t_archive_999999999999_ap_northeast_1',
+      // The canary's (operations.canary), beside the one configured group.
+      '  lg_111111111111_ap_northeast_1__central_logging_central_logging_t_canary -->|"filter central-logging-t-canary: everything"| dest_999999999999_ap_northeast_1_central_logging_t',
       '  lg_111111111111_ap_northeast_1_g -->|"filter central-logging-t: everything"| dest_999999999999_ap_northeast_1_central_logging_t',
       "  stream_999999999999_ap_northeast_1_central_logging_t_logs --> firehose_999999999999_ap_northeast_1_central_logging_t_archive",
     ]);
@@ -100,8 +106,10 @@ describe("renderMermaid", () => {
     const ids = [...text.matchAll(/^ {4}(lg_\S+)\["log group<br\/>([^"]+)"\]$/gm)].map(
       (m) => `${m[2]} ${m[1]}`,
     );
-    // Identity order is code-unit order of the names: "-" < "." < "/" < "_".
+    // Identity order is code-unit order of the names: "-" < "." < "/" < "_". The canary's group
+    // (operations.canary) sanitizes to an id of its own.
     expect(ids.sort()).toEqual([
+      "/central-logging/central-logging-t/canary lg_111111111111_us_east_1__central_logging_central_logging_t_canary",
       "a-b lg_111111111111_us_east_1_a_b",
       "a.b lg_111111111111_us_east_1_a_b_2",
       "a/b lg_111111111111_us_east_1_a_b_3",

@@ -43,9 +43,12 @@ export function describeRoutes(plan: RoutingPlan): string[] {
   return plan.sources.flatMap((s) =>
     s.routes.map((route) => {
       const pattern = route.filterPattern === "" ? "everything" : `pattern ${route.filterPattern}`;
-      const origin = { subscription: "", flowLog: " [VPC flow log]", cloudTrail: " [CloudTrail]" }[
-        route.origin
-      ];
+      const origin = {
+        subscription: "",
+        flowLog: " [VPC flow log]",
+        cloudTrail: " [CloudTrail]",
+        canary: " [canary: npm run verify]",
+      }[route.origin];
       return `${route.accountId} ${route.region} log group ${route.logGroup}${origin} (filter ${route.filterName}: ${pattern}) -> destination ${route.destinationArn} -> ${sink}`;
     }),
   );

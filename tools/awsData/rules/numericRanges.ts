@@ -23,15 +23,23 @@ const MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping";
 const FIREHOSE = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream";
 const QUEUE = "aws:sqs/queue:Queue";
 
+const alarmPeriod = (v: number) =>
+  (R.ALARM_SHORT_PERIODS as readonly number[]).includes(v) || (v > 0 && v % 60 === 0)
+    ? undefined
+    : "is not 10, 20, 30 or a multiple of 60";
+
 export const RANGE_TABLE: readonly RangeEntry[] = [
   {
     type: "aws:cloudwatch/metricAlarm:MetricAlarm",
     path: "period",
-    check: (v) =>
-      (R.ALARM_SHORT_PERIODS as readonly number[]).includes(v) || (v > 0 && v % 60 === 0)
-        ? undefined
-        : "is not 10, 20, 30 or a multiple of 60",
+    check: alarmPeriod,
     source: "CloudWatch API Reference: PutMetricAlarm Period",
+  },
+  {
+    type: "aws:cloudwatch/metricAlarm:MetricAlarm",
+    path: "metricQueries[].period",
+    check: alarmPeriod,
+    source: "CloudWatch API Reference: MetricDataQuery Period",
   },
   {
     type: LAMBDA,
@@ -142,10 +150,9 @@ export function rangeFindings(resources: readonly PlannedResource[]): Finding[] 
       }
     }
     if (resource.type === "aws:cloudwatch/metricAlarm:MetricAlarm") {
-      const problem = alarmWindowProblem(
-        Number(resource.inputs.period),
-        Number(resource.inputs.evaluationPeriods),
-      );
+      // A metric-math or Metrics Insights alarm carries its period in its query.
+      const period = resource.inputs.period ?? valuesAt(resource.inputs, "metricQueries[].period")[0]?.value;
+      const problem = alarmWindowProblem(Number(period), Number(resource.inputs.evaluationPeriods));
       if (problem)
         say(
           "alarm-window",

@@ -250,6 +250,15 @@ describe("numeric-range and alarm-window", () => {
         ]),
       ),
     ).toEqual(["period"]);
+    // A Metrics Insights alarm: the period is the query's.
+    const query = (period: number, evaluationPeriods: number) =>
+      resource("aws:cloudwatch/metricAlarm:MetricAlarm", {
+        metricQueries: [{ id: "q", expression: "SELECT SUM(DeliveryErrors) FROM ...", period }],
+        evaluationPeriods,
+      });
+    expect(paths(rangeFindings([query(300, 1)]))).toEqual([]);
+    expect(paths(rangeFindings([query(45, 1)]))).toEqual(["metricQueries[0].period"]);
+    expect(paths(rangeFindings([query(300, 289)]))).toEqual(["period"]);
   });
 });
 
