@@ -1,6 +1,8 @@
 /**
  * Runs the real program under Pulumi's mocks with a given stack config: no AWS credentials, no
- * Pulumi CLI. Mock state is process-global, so run it once per process (one test file, one CLI run).
+ * Pulumi CLI. Mock state is process-global: runs in one process take turns, each starts from fresh
+ * mocks and settings (`setMocks` resets the SDK's stack state) and ends only once its registrations
+ * have drained, so nothing of one run reaches the next (the tests share worker processes).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT, type Settings } from "../../infra/config";
@@ -32,10 +34,23 @@ export interface RunOptions {
   stackReferences?: Record<string, Record<string, unknown>>;
 }
 
-export async function runProgram(
+/** The run in progress in this process, if any: the next one starts after it. */
+let previous: Promise<unknown> = Promise.resolve();
+
+export function runProgram(
   stack: string,
   config: StackConfig,
   options: RunOptions = {},
+): Promise<ProgramRun | ProgramFailure> {
+  const run = previous.then(() => runAlone(stack, config, options));
+  previous = run.catch(() => undefined);
+  return run;
+}
+
+async function runAlone(
+  stack: string,
+  config: StackConfig,
+  options: RunOptions,
 ): Promise<ProgramRun | ProgramFailure> {
   const mocks = new RecordingMocks(options.stackReferences);
   await pulumi.runtime.setMocks(mocks, PROJECT, stack, false);
@@ -61,6 +76,8 @@ export async function runProgram(
     await waitForRegistrations();
     return { ok: true, mocks, outputs: await resolve(outputs), settings, plan };
   } catch (err) {
+    // A run that failed halfway may still have registrations in flight: let them reach its own mocks.
+    await waitForRegistrations().catch(() => undefined);
     if (err instanceof ConfigError) return { ok: false, mocks, errors: err.errors, configError: true };
     return {
       ok: false,
