@@ -67,10 +67,14 @@ async function runAlone(
   const { program } = await import("../../infra/program");
   const { ConfigError } = await import("../../infra/kernel/messages");
   // The SDK records a stack trace for every output property it creates; with source maps on (tsx
-  // turns them on) mapping those traces was about 40% of a large run. Errors thrown meanwhile
-  // point into transpiled code; the messages are unchanged.
+  // turns them on) mapping those traces was about 40% of a large run. Vitest maps them through its
+  // own Error.prepareStackTrace: V8's plain traces meanwhile, too. Errors thrown meanwhile point
+  // into transpiled code; the messages are unchanged.
   const sourceMaps = process.sourceMapsEnabled;
+  const errorClass: { prepareStackTrace?: unknown } = Error;
+  const prepareStackTrace = errorClass.prepareStackTrace;
   process.setSourceMapsEnabled(false);
+  errorClass.prepareStackTrace = undefined;
   try {
     const { outputs, settings, plan } = await program();
     await waitForRegistrations();
@@ -86,6 +90,7 @@ async function runAlone(
       configError: false,
     };
   } finally {
+    errorClass.prepareStackTrace = prepareStackTrace;
     process.setSourceMapsEnabled(sourceMaps);
   }
 }
