@@ -2,8 +2,9 @@
  * Split stacks (`central-logging:part`): a 200-account organization deployed as one recipient
  * stack and 4 source stacks plans exactly the resources of one `all` stack — same type, logical
  * name, account, region and inputs — and the source stacks read the recipient stack's outputs
- * through a StackReference. Each stack is planned by the plan CLI in its own process (the mocks
- * are process-global), the shards in parallel.
+ * through a StackReference. Each stack is one program run under fresh mocks (tools/offline/run.ts
+ * runs them one after another); the recipient's outputs reach the shards as JSON, as through
+ * `pulumi stack output --json`. A shard the recipient stack cannot serve is refused by the plan CLI.
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -12,7 +13,8 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import type { PlacedResource } from "../tools/offline/report";
+import { type PlacedResource, placeResources } from "../tools/offline/report";
+import { runProgram, type StackConfig } from "../tools/offline/run";
 
 const run = promisify(execFile);
 const RECIPIENT_STACK = "acme/central-logging/org-recipient";
@@ -39,9 +41,8 @@ interface Planned {
 
 const dir = mkdtempSync(join(tmpdir(), "central-logging-split-"));
 
-function stackFile(name: string, extra: Record<string, unknown>, shard: unknown[] = sources): string {
-  const file = join(dir, `Pulumi.${name}.yaml`);
-  const config = {
+function stackConfig(extra: Record<string, unknown>, shard: unknown[] = sources): StackConfig {
+  return {
     "central-logging:namePrefix": "org",
     // The `all` stack of 200 accounts is planned offline only; no machine must hold its processes.
     "central-logging:providerBudgetMiB": 1_048_576,
@@ -49,8 +50,25 @@ function stackFile(name: string, extra: Record<string, unknown>, shard: unknown[
     "central-logging:sources": shard,
     ...extra,
   };
-  writeFileSync(file, stringify({ config }));
+}
+
+function stackFile(name: string, extra: Record<string, unknown>, shard: unknown[] = sources): string {
+  const file = join(dir, `Pulumi.${name}.yaml`);
+  writeFileSync(file, stringify({ config: stackConfig(extra, shard) }));
   return file;
+}
+
+/** What `npm run plan -- --json` prints of a stack: its placed resources and its outputs, as JSON. */
+async function planInProcess(
+  stack: string,
+  config: StackConfig,
+  stackReferences: Record<string, Record<string, unknown>> = {},
+): Promise<Planned> {
+  const result = await runProgram(stack, config, { stackReferences });
+  if (!result.ok) throw new Error(`${stack}: the program failed:\n${result.errors.join("\n")}`);
+  return JSON.parse(
+    JSON.stringify({ resources: placeResources(result.mocks.resources), outputs: result.outputs }),
+  ) as Planned;
 }
 
 async function plan(file: string, ...args: string[]): Promise<Planned> {
@@ -70,26 +88,21 @@ let recipientStack: Planned;
 let shards: Planned[];
 
 beforeAll(async () => {
-  [all, recipientStack] = await Promise.all([
-    plan(stackFile("all", {})),
-    plan(stackFile("recipient", { "central-logging:part": "recipient" })),
-  ]);
-  const outputs = join(dir, "recipient-outputs.json");
-  writeFileSync(outputs, JSON.stringify(recipientStack.outputs));
+  all = await planInProcess("all", stackConfig({}));
+  recipientStack = await planInProcess("recipient", stackConfig({ "central-logging:part": "recipient" }));
   const size = ACCOUNTS / SHARDS;
-  shards = await Promise.all(
-    Array.from({ length: SHARDS }, (_, k) =>
-      plan(
-        stackFile(
-          `shard${k}`,
+  shards = [];
+  for (let k = 0; k < SHARDS; k++)
+    shards.push(
+      await planInProcess(
+        `shard${k}`,
+        stackConfig(
           { "central-logging:part": "sources", "central-logging:recipientStack": RECIPIENT_STACK },
           sources.slice(k * size, (k + 1) * size),
         ),
-        "--stack-outputs",
-        `${RECIPIENT_STACK}=${outputs}`,
+        { [RECIPIENT_STACK]: recipientStack.outputs },
       ),
-    ),
-  );
+    );
 }, 180_000);
 
 describe("a 200-account organization in one recipient stack and 4 source stacks", () => {
@@ -135,8 +148,9 @@ describe("a shard the recipient stack does not serve", () => {
   it("stops before creating anything and names the account, the region and what to do", async () => {
     const outputs = join(dir, "small-recipient-outputs.json");
     // A recipient stack that only knows us-east-1.
-    const small = await plan(
-      stackFile("small", { "central-logging:part": "recipient" }, [
+    const small = await planInProcess(
+      "small",
+      stackConfig({ "central-logging:part": "recipient" }, [
         { accountId: "100000000000", regions: ["us-east-1"], subscriptions: [{ logGroup: "app" }] },
       ]),
     );
