@@ -8,10 +8,8 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { stackDeployCost } from "../infra/checks/deployCost";
-import { checkPlan, formatFinding } from "../tools/awsData/check";
 import { renderMermaid } from "../tools/offline/mermaid";
 import { formatPlan, placeResources } from "../tools/offline/report";
-import { runProgram } from "../tools/offline/run";
 import { readStackFile } from "../tools/offline/stackFile";
 
 const FORMATS = ["text", "json", "mermaid"] as const;
@@ -60,6 +58,8 @@ async function main(): Promise<number> {
       ];
     }),
   );
+  // Loaded only now: a usage error answers without loading the Pulumi SDK.
+  const { runProgram } = await import("../tools/offline/run");
   const run = await runProgram(stack, config, { stackReferences });
   if (!run.ok) {
     console.error(run.configError ? run.errors.join("\n") : `central-logging: ${run.errors.join("\n")}`);
@@ -81,6 +81,8 @@ async function main(): Promise<number> {
     const deploy = { ...stackDeployCost(run.settings, plan), budgetMiB: run.settings.providerBudgetMiB };
     console.log(formatPlan(stack, plan, run.mocks.resources, deploy));
     // The planned resources against AWS's published data (tools/awsData); all of it is offline.
+    // Loaded only for the text format: the AWS SDK models and IAM data it reads are large.
+    const { checkPlan, formatFinding } = await import("../tools/awsData/check");
     const findings = await checkPlan(run.mocks.resources);
     console.log(
       findings.length === 0
