@@ -5,8 +5,11 @@ import { describe, expect, it } from "vitest";
 import { IAM_MANAGED_POLICY_MAX } from "../awsData/limits";
 import { type AccountRole, policySize } from "./generate";
 
+// Through `node --import tsx`, as the other CLI tests run their scripts: no npx and tsx CLI processes.
 const run = (args: string[]) =>
-  promisify(execFile)("npx", ["tsx", "scripts/deployerRole.ts", ...args], { maxBuffer: 16 * 1024 * 1024 });
+  promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/deployerRole.ts", ...args], {
+    maxBuffer: 16 * 1024 * 1024,
+  });
 
 describe("npm run deployer-role", () => {
   it("prints the trust and permission policies of every dev account as JSON", async () => {
