@@ -3,10 +3,10 @@
  * and the value (`sources[1].regions[0]: 'us-east-9' is not an AWS region`), and no stack trace.
  * Shared by the schema (settings), the plan checks and the shard check.
  */
-import * as pulumi from "@pulumi/pulumi";
+import { RunError } from "@pulumi/pulumi/errors";
 
 /** The error a bad stack config raises: one message, one line per problem, no stack trace. */
-export class ConfigError extends pulumi.RunError {
+export class ConfigError extends RunError {
   constructor(readonly errors: string[]) {
     super(
       `central-logging: the stack config is invalid (${errors.length} problem${errors.length === 1 ? "" : "s"}); nothing was created:\n` +
