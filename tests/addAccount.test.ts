@@ -1,33 +1,25 @@
 /**
  * Adding a source account must only add resources: every existing logical name stays, and the
  * only existing resources whose inputs change are the recipient's policies that must list the
- * new account. Two program runs, so each runs in its own process through the plan CLI.
+ * new account. Two program runs (fresh mocks each), of the stack files as the plan CLI reads them.
  */
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
+import { type PlacedResource, placeResources } from "../tools/offline/report";
+import { runProgram } from "../tools/offline/run";
+import { readStackFile } from "../tools/offline/stackFile";
 
-interface Planned {
-  accountId: string;
-  region: string;
-  type: string;
-  name: string;
-  inputs?: Record<string, unknown>;
-}
+type Planned = PlacedResource;
 
-function plan(stackFile: string): Planned[] {
-  const out = execFileSync(
-    process.execPath,
-    ["--import", "tsx", "scripts/plan.ts", "--file", stackFile, "--json"],
-    {
-      encoding: "utf8",
-      env: { ...process.env, AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", AWS_PROFILE: "" },
-    },
-  );
-  return (JSON.parse(out) as { resources: Planned[] }).resources;
+/** What `npm run plan -- --file <stackFile> --json` lists: the placed resources, through JSON. */
+async function plan(stackFile: string): Promise<Planned[]> {
+  const { stack, config } = readStackFile(stackFile);
+  const run = await runProgram(stack, config);
+  if (!run.ok) throw new Error(`${stackFile}: the program failed:\n${run.errors.join("\n")}`);
+  return JSON.parse(JSON.stringify(placeResources(run.mocks.resources))) as Planned[];
 }
 
 const key = (r: Planned) => `${r.type}::${r.name}`;
@@ -35,7 +27,7 @@ const key = (r: Planned) => `${r.type}::${r.name}`;
 let before: Planned[];
 let after: Planned[];
 
-beforeAll(() => {
+beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), "central-logging-"));
   const doc = parse(readFileSync("Pulumi.dev.yaml", "utf8")) as { config: Record<string, unknown> };
   writeFileSync(join(dir, "Pulumi.dev.yaml"), stringify(doc));
@@ -52,10 +44,10 @@ beforeAll(() => {
     ...[...sources].reverse(),
   ];
   const grown = join(dir, "grown");
-  execFileSync("mkdir", ["-p", grown]);
+  mkdirSync(grown, { recursive: true });
   writeFileSync(join(grown, "Pulumi.dev.yaml"), stringify(doc));
-  before = plan(join(dir, "Pulumi.dev.yaml"));
-  after = plan(join(grown, "Pulumi.dev.yaml"));
+  before = await plan(join(dir, "Pulumi.dev.yaml"));
+  after = await plan(join(grown, "Pulumi.dev.yaml"));
 }, 120_000);
 
 describe("adding a source account (inserted first, others reordered)", () => {
