@@ -101,7 +101,7 @@ function recipientPart(settings: Settings, plan: RoutingPlan) {
       : {}),
   };
 
-  // `RecipientOutputs` first: source stacks read exactly these (infra/shards.ts).
+  // `RecipientOutputs` first: source stacks read exactly these (infra/shards/shards.ts).
   const outputs: Record<string, unknown> = {
     recipientAccountId: r.accountId,
     namePrefix: settings.namePrefix,

@@ -1,5 +1,5 @@
 /**
- * The routing plan (`infra/routing.ts`): properties over generated valid stack configs, and the two
+ * The routing plan (`infra/plan.ts`): properties over generated valid stack configs, and the two
  * write-ups' setups as concrete cases.
  */
 import fc from "fast-check";

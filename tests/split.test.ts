@@ -118,7 +118,9 @@ describe("a 60-account organization in one recipient stack and 4 source stacks",
   it("keeps each account in one stack: the recipient's in the recipient stack, the sources' in their shard", () => {
     expect(new Set(recipientStack.resources.map((r) => r.accountId))).toEqual(new Set([recipient.accountId]));
     shards.forEach((shard, k) => {
-      const mine = new Set(sources.slice(k * (ACCOUNTS / SHARDS), (k + 1) * (ACCOUNTS / SHARDS)).map((s) => s.accountId));
+      const mine = new Set(
+        sources.slice(k * (ACCOUNTS / SHARDS), (k + 1) * (ACCOUNTS / SHARDS)).map((s) => s.accountId),
+      );
       expect([...new Set(shard.resources.map((r) => r.accountId))].sort()).toEqual([...mine].sort());
     });
   });

@@ -20,7 +20,7 @@ export interface ArchiveDeliveryArgs {
   region: string;
 }
 
-/** Where the archive lands (`infra/layout.ts`): partitioned for Athena, failures by error type. */
+/** Where the archive lands (`infra/archive/layout.ts`): partitioned for Athena, failures by error type. */
 export const ARCHIVE_PREFIX = firehosePrefix(LOGS_LAYOUT);
 export const ARCHIVE_ERROR_PREFIX = errorPrefix(AREAS.logs);
 

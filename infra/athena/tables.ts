@@ -1,7 +1,7 @@
 /**
  * Glue tables over the archive, as plain data: columns, SerDe and partition projection. Projection
  * lets Athena compute partitions from the table's parameters, so there is no crawler to run and
- * no `MSCK REPAIR TABLE` to forget; the templates come from `infra/layout.ts`, the same source as
+ * no `MSCK REPAIR TABLE` to forget; the templates come from `infra/archive/layout.ts`, the same source as
  * the Firehose prefixes.
  */
 import {

@@ -1,6 +1,6 @@
 /**
  * Every physical name the plan derives, with the config key that makes it, checked against the
- * limits table (infra/nameLimits.ts): a name that does not fit is refused on that key.
+ * limits table (infra/kernel/nameLimits.ts): a name that does not fit is refused on that key.
  */
 import { alarmName, alarmSpecs } from "../cloudtrail/alarmSpecs";
 import type { RawConfig, Settings } from "../config";
@@ -173,7 +173,7 @@ export function nameFindings(names: readonly PlannedName[]): NameFinding[] {
 }
 
 /**
- * Every physical name the plan derives must fit its service's limit (`infra/nameLimits.ts`); a
+ * Every physical name the plan derives must fit its service's limit (`infra/kernel/nameLimits.ts`); a
  * name that does not is refused on the key that makes it, once per key and name.
  */
 export function checkNames(settings: Settings, plan: RoutingPlan, raw: RawConfig): string[] {

@@ -1,6 +1,6 @@
 /**
  * The metric filters and alarms of one trail's log group as plain data, names included: the
- * component creates them, and the name check (`infra/nameLimits.ts`) measures the same names.
+ * component creates them, and the name check (`infra/kernel/nameLimits.ts`) measures the same names.
  */
 
 import { CIS_CONTROLS, CIS_METRIC_NAMESPACE } from "./cis";

@@ -7,7 +7,7 @@
  * benchmark's exact published pattern (it compares the text; a pattern that is logically the same
  * but spaced or ordered differently fails), the alarm is on that filter's metric, and the alarm's
  * SNS topic has at least one subscriber. So every `filterPattern` below is the published text,
- * character for character: do not reformat, reorder or "tidy" them. `infra/cis.test.ts` checks
+ * character for character: do not reformat, reorder or "tidy" them. `infra/cloudtrail/cis.test.ts` checks
  * each one against `tests/fixtures/cis-metric-filters.md` (a byte-for-byte copy of the shared
  * facts file).
  *

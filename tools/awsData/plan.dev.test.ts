@@ -98,7 +98,7 @@ describe("planted defects are caught", () => {
     expect(found[0]!.message).toMatch(/AWS allows 10240$/);
   });
 
-  it("an overlong name (infra/nameLimits.ts's table, built in)", async () => {
+  it("an overlong name (infra/kernel/nameLimits.ts's table, built in)", async () => {
     const rs = planted((r) => {
       one(r, "aws:iam/role:Role", "recipient-destination-role").inputs.name = "x".repeat(65);
     });

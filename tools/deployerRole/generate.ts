@@ -34,7 +34,7 @@ export interface PolicyDocument {
   Statement: Statement[];
 }
 
-/** The session name the program's providers use is `central-logging-<stack>` (infra/providers.ts). */
+/** The session name the program's providers use is `central-logging-<stack>` (infra/kernel/providers.ts). */
 export const SESSION_NAME_PATTERN = "central-logging-*";
 export const DEFAULT_ROLE_NAME = "CentralLoggingDeployer";
 

@@ -1,6 +1,6 @@
 /**
  * Physical names: every name a registered resource carries (or that Pulumi would generate for it)
- * fits its service's length and characters, from the one table in infra/nameLimits.ts (each limit
+ * fits its service's length and characters, from the one table in infra/kernel/nameLimits.ts (each limit
  * cited there). The config refuses such names first; this catches a component that derives one
  * the table's planner does not know.
  */
@@ -15,7 +15,7 @@ export function physicalNameFindings(resources: readonly PlannedResource[]): Fin
     return [
       {
         rule: "physical-name",
-        source: "infra/nameLimits.ts (the services' API references)",
+        source: "infra/kernel/nameLimits.ts (the services' API references)",
         ...about(resource),
         path: f.property,
         value: f.value,
