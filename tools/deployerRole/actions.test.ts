@@ -6,7 +6,12 @@
  */
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
+import { archiveNames } from "../../infra/archive/names";
+import { eventsNames } from "../../infra/events/names";
+import { operationsNames } from "../../infra/operations/names";
+import { searchNames } from "../../infra/search/names";
 import { checkResources } from "../awsData/check";
+import { matches, policyPattern } from "../awsData/glob";
 import { type IamData, loadIamData } from "../awsData/iamData";
 import { IAM_MANAGED_POLICY_MAX } from "../awsData/limits";
 import { formatFinding, type PlannedResource } from "../awsData/types";
@@ -137,6 +142,28 @@ describe("the policies of every account of every recorded plan", () => {
       expect(findings(docs)).toEqual([]);
     });
   }
+
+  it("covers every log group the program names itself with a pattern (the StackSet knows no plan)", () => {
+    const p = "central-logging-dev";
+    const fill = (s: string) => s.replaceAll("{account}", "111111111111").replaceAll("{prefix}", p);
+    const entry = ACTIONS["aws:cloudwatch/logGroup:LogGroup"];
+    const patterns = (entry && "aws" in entry ? (entry.aws[0]?.resources ?? []) : []).map(fill);
+    const groups = [
+      operationsNames(p).canaryLogGroup,
+      archiveNames(p).firehoseErrorLog,
+      archiveNames(p).processorLogGroup,
+      eventsNames(p).firehoseErrorLog,
+      `/aws/lambda/${searchNames(p).forwarder}`,
+      `/aws/lambda/${searchNames(p).provisioner}`,
+    ];
+    const uncovered = groups.filter(
+      (g) =>
+        !patterns.some((x) =>
+          matches(policyPattern(x), `arn:aws:logs:us-east-2:111111111111:log-group:${g}`),
+        ),
+    );
+    expect(uncovered).toEqual([]);
+  });
 
   it("covers a name set outside the prefix with the planned resource's own ARN", () => {
     const plan = plans.find((p) => p.name === "limits-accounts")!.plan;

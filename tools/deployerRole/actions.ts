@@ -93,6 +93,8 @@ const LOG_GROUPS = [
   "arn:aws:logs:*:{account}:log-group:CloudTrail/*",
   // The Firehoses' error logs (infra/kernel/pieces.ts firehoseErrorLog).
   "arn:aws:logs:*:{account}:log-group:/aws/kinesisfirehose/{prefix}-*",
+  // The canary log group of `npm run verify` (infra/operations/names.ts).
+  "arn:aws:logs:*:{account}:log-group:/central-logging/{prefix}/*",
 ];
 const logGroupArn = (name: string | undefined) => name && `arn:aws:logs:*:{account}:log-group:${name}`;
 const TAG_LOGS = [
