@@ -144,6 +144,15 @@ async function sourceAccounts(
   registry: ProviderRegistry,
   refs: RecipientRefs,
 ): Promise<void> {
+  // Each source account's alarm topics, indexed once: filtering every topic for every account is
+  // quadratic in the organization's size.
+  const topicsOf = new Map<string, RoutingPlan["operations"]["topics"]>();
+  for (const t of plan.operations.topics) {
+    if (t.side !== "source") continue;
+    const topics = topicsOf.get(t.accountId);
+    if (topics) topics.push(t);
+    else topicsOf.set(t.accountId, [t]);
+  }
   for (const source of plan.sources) {
     // Named by account id: adding or reordering sources renames nothing.
     new SourceAccount(`source-${source.accountId}`, {
@@ -153,7 +162,7 @@ async function sourceAccounts(
       archive: refs.archive,
       ...(refs.events ? { events: refs.events } : {}),
       operations: {
-        topics: plan.operations.topics.filter((t) => t.side === "source" && t.accountId === source.accountId),
+        topics: topicsOf.get(source.accountId) ?? [],
         notifications: plan.operations.notifications,
       },
     });
