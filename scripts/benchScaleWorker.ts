@@ -24,7 +24,7 @@ import {
   total,
 } from "../tools/bench/orgConfig";
 import { AWS_PROVIDER_TYPE, RecordingMocks } from "../tools/offline/mocks";
-import { runProgram } from "../tools/offline/run";
+import { runProgram, withoutSdkStackTraces } from "../tools/offline/run";
 
 /** Warm repetitions of the config step (after the cold first call the program itself makes). */
 const CONFIG_REPEATS = 5;
@@ -145,16 +145,24 @@ async function measureFloor(count: number): Promise<RunMeasurement> {
   const start = performance.now();
   const mocks = new RecordingMocks();
   await pulumi.runtime.setMocks(mocks, PROJECT, `${BENCH_STACK}-floor`, false);
-  for (let i = 0; i < count; i++) {
-    new Dummy(`dummy-${i}`, {
-      name: `dummy-${i}`,
-      description: "a bare resource of the benchmark floor",
-      region: "us-east-1",
-    });
+  // The same stack-trace settings as the program's run (runProgram).
+  const restoreStackTraces = withoutSdkStackTraces();
+  try {
+    for (let i = 0; i < count; i++) {
+      new Dummy(`dummy-${i}`, {
+        name: `dummy-${i}`,
+        description: "a bare resource of the benchmark floor",
+        region: "us-east-1",
+      });
+    }
+    // Same wait as runProgram: until every registration has reached the mocks.
+    const settings = (await import("@pulumi/pulumi/runtime/settings")) as {
+      waitForRPCs?: () => Promise<void>;
+    };
+    await settings.waitForRPCs?.();
+  } finally {
+    restoreStackTraces();
   }
-  // Same wait as runProgram: until every registration has reached the mocks.
-  const settings = (await import("@pulumi/pulumi/runtime/settings")) as { waitForRPCs?: () => Promise<void> };
-  await settings.waitForRPCs?.();
   const runMs = performance.now() - start;
   const cpuMs = cpuSince(cpu);
   const peakHeapMiB = heap();

@@ -66,15 +66,7 @@ async function runAlone(
   // Imported only now: the mocks must be in place before anything can register a resource.
   const { program } = await import("../../infra/program");
   const { ConfigError } = await import("../../infra/kernel/messages");
-  // The SDK records a stack trace for every output property it creates; with source maps on (tsx
-  // turns them on) mapping those traces was about 40% of a large run. Vitest maps them through its
-  // own Error.prepareStackTrace: V8's plain traces meanwhile, too. Errors thrown meanwhile point
-  // into transpiled code; the messages are unchanged.
-  const sourceMaps = process.sourceMapsEnabled;
-  const errorClass: { prepareStackTrace?: unknown } = Error;
-  const prepareStackTrace = errorClass.prepareStackTrace;
-  process.setSourceMapsEnabled(false);
-  errorClass.prepareStackTrace = undefined;
+  const restoreStackTraces = withoutSdkStackTraces();
   try {
     const { outputs, settings, plan } = await program();
     await waitForRegistrations();
@@ -90,9 +82,32 @@ async function runAlone(
       configError: false,
     };
   } finally {
+    restoreStackTraces();
+  }
+}
+
+/**
+ * The SDK records a stack trace for every output property it creates (four promises per property,
+ * each with `new Error().stack`, read only to debug leaked promises): formatting them was about 70%
+ * of a large run under mocks, and with source maps on (tsx turns them on) mapping them was more.
+ * Until the returned function is called: no source maps, V8's plain formatting (vitest maps traces
+ * through its own Error.prepareStackTrace), and no frames captured (the SDK's resource source
+ * positions set their own limit). Errors thrown meanwhile carry no stack; messages are unchanged.
+ * bench:scale's floor runs under the same settings, so the two compare like with like.
+ */
+export function withoutSdkStackTraces(): () => void {
+  const sourceMaps = process.sourceMapsEnabled;
+  const errorClass: { prepareStackTrace?: unknown; stackTraceLimit: number } = Error;
+  const prepareStackTrace = errorClass.prepareStackTrace;
+  const stackTraceLimit = errorClass.stackTraceLimit;
+  process.setSourceMapsEnabled(false);
+  errorClass.prepareStackTrace = undefined;
+  errorClass.stackTraceLimit = 0;
+  return () => {
+    errorClass.stackTraceLimit = stackTraceLimit;
     errorClass.prepareStackTrace = prepareStackTrace;
     process.setSourceMapsEnabled(sourceMaps);
-  }
+  };
 }
 
 interface RegisterResourceRequest {
