@@ -8,6 +8,7 @@ import {
   type CloudWatchLogsEnvelope,
   DEFAULT_RESPONSE_BUDGET_BYTES,
   decodeRecordData,
+  gunzipChunkSize,
   isCloudWatchLogsEnvelope,
   type PlanInput,
   planResponse,
@@ -109,6 +110,32 @@ describe("decodeRecordData", () => {
     const result = decodeRecordData(gz(dataEnvelope()), { maxDecompressedBytes: 100 });
     expect(result).toMatchObject({ ok: false, stage: "gzip" });
     expect(result.ok ? "" : result.reason).toMatch(/^gunzip failed/);
+  });
+
+  it("decodes gzip whose trailer size understates the output (several members)", () => {
+    const json = JSON.stringify(dataEnvelope());
+    const half = json.length >> 1;
+    const twoMembers = Buffer.concat([gzipSync(json.slice(0, half)), gzipSync(json.slice(half))]);
+    expect(decodeRecordData(twoMembers.toString("base64"))).toEqual({ ok: true, envelope: dataEnvelope() });
+  });
+});
+
+describe("gunzipChunkSize", () => {
+  const withTrailerSize = (size: number) => {
+    const bytes = Buffer.alloc(32);
+    bytes.writeUInt32LE(size, 28);
+    return bytes;
+  };
+
+  it("holds the whole output named by the trailer, plus one byte", () => {
+    expect(gunzipChunkSize(withTrailerSize(80_000), 6_000_000)).toBe(80_001);
+  });
+
+  it("is bounded whatever the (untrusted) trailer says", () => {
+    expect(gunzipChunkSize(withTrailerSize(0xffffffff), 6_000_000)).toBe(4 * 1024 * 1024);
+    expect(gunzipChunkSize(withTrailerSize(0xffffffff), 100_000)).toBe(100_001);
+    expect(gunzipChunkSize(withTrailerSize(0), 6_000_000)).toBe(16 * 1024);
+    expect(gunzipChunkSize(Buffer.alloc(4), 6_000_000)).toBe(16 * 1024);
   });
 });
 

@@ -107,11 +107,32 @@ type Inflated =
   | { readonly ok: true; readonly json: Buffer; readonly envelope: CloudWatchLogsEnvelope }
   | { readonly ok: false; readonly stage: DecodeStage; readonly reason: string };
 
+// zlib's default 16 KiB output chunks cost a Buffer.concat (and an allocation per chunk) for every
+// record: CloudTrail envelopes inflate ~13x, to ~80 KB.
+const MIN_CHUNK_BYTES = 16 * 1024;
+const MAX_CHUNK_BYTES = 4 * 1024 * 1024;
+
+/**
+ * An output chunk size that holds the whole inflated record, so gunzip returns its one chunk as is.
+ * A gzip member ends with its uncompressed size (mod 2^32): a hint only, as the data is untrusted,
+ * so it is bounded; a wrong hint costs at most another chunk (or some unused bytes), never output.
+ * One byte more than the size lets zlib reach the stream's end without asking for another chunk.
+ */
+export function gunzipChunkSize(bytes: Uint8Array, maxOutputBytes: number): number {
+  const n = bytes.length;
+  if (n < 18) return MIN_CHUNK_BYTES;
+  const size = (bytes[n - 4]! | (bytes[n - 3]! << 8) | (bytes[n - 2]! << 16) | (bytes[n - 1]! << 24)) >>> 0;
+  return Math.max(MIN_CHUNK_BYTES, Math.min(size + 1, maxOutputBytes + 1, MAX_CHUNK_BYTES));
+}
+
 /** Like decodeRecordBytes, keeping the inflated JSON so it can be passed on without re-serializing. */
 function inflateEnvelope(bytes: Uint8Array, maxDecompressedBytes: number): Inflated {
   let json: Buffer;
   try {
-    json = gunzipSync(bytes, { maxOutputLength: maxDecompressedBytes });
+    json = gunzipSync(bytes, {
+      maxOutputLength: maxDecompressedBytes,
+      chunkSize: gunzipChunkSize(bytes, maxDecompressedBytes),
+    });
   } catch (err) {
     return {
       ok: false,
