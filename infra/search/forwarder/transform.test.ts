@@ -12,6 +12,7 @@ import {
   envelopeDocuments,
   envelopeMembers,
   eventDocument,
+  isoTimestamp,
   MAX_ID_BYTES,
   RESERVED_FIELDS,
   sizedBulkLines,
@@ -251,5 +252,28 @@ describe("sizedBulkLines", () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("isoTimestamp", () => {
+  it("is Date#toISOString over the indexable years, fractions and days before 1970 included", () => {
+    const min = -62_167_219_200_000;
+    const max = 253_402_300_799_999;
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.integer({ min, max }),
+          fc.double({ min, max, noNaN: true }),
+          fc.integer({ min: -2e11, max: 2e11 }),
+        ),
+        (ms) => {
+          expect(isoTimestamp(ms)).toBe(new Date(ms).toISOString());
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    for (const ms of [min, max, 0, -0, -1, -0.5, 86_399_999, 86_400_000, -86_400_000, -86_400_001]) {
+      expect(isoTimestamp(ms)).toBe(new Date(ms).toISOString());
+    }
   });
 });

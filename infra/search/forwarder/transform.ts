@@ -140,8 +140,84 @@ function sizedSource(message: string, head: string, headBytes: number): { source
 
 /** The members every document of an envelope shares. */
 export function envelopeMembers(envelope: CloudWatchLogsEnvelope): string {
-  return `"@owner":${JSON.stringify(envelope.owner)},"@log_group":${JSON.stringify(envelope.logGroup)},"@log_stream":${JSON.stringify(envelope.logStream)}`;
+  // Joined, hence one flat string: each document embeds it, and a tree of seven pieces would be
+  // walked again for every document when the bulk body is joined.
+  return [
+    '"@owner":',
+    JSON.stringify(envelope.owner),
+    ',"@log_group":',
+    JSON.stringify(envelope.logGroup),
+    ',"@log_stream":',
+    JSON.stringify(envelope.logStream),
+  ].join("");
 }
+
+// Printable ASCII other than `"` and `\`: JSON.stringify only adds the quotes.
+const PLAIN_JSON_STRING = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+/** JSON.stringify(s), without its general machinery for the common plain string (event ids). */
+function jsonString(s: string): string {
+  return PLAIN_JSON_STRING.test(s) ? `"${s}"` : JSON.stringify(s);
+}
+
+const DAY_MS = 86_400_000;
+const PAD2 = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, "0"));
+const PAD3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, "0"));
+
+/**
+ * The UTC day last formatted, as the "YYYY-MM-DDT" of its ISO string and the daily index name of
+ * `prefix`: an envelope's events (and a batch's) nearly always share their day.
+ */
+const day = { number: Number.NaN, iso: "", prefix: "", index: "" };
+
+function formatDay(dayNumber: number): void {
+  if (dayNumber !== day.number) {
+    day.number = dayNumber;
+    day.iso = new Date(dayNumber * DAY_MS).toISOString().slice(0, 11);
+    day.prefix = "";
+  }
+}
+
+/**
+ * new Date(ms).toISOString() for an indexable timestamp (years 0000-9999), with the day formatted
+ * once per day rather than per event.
+ */
+export function isoTimestamp(ms: number): string {
+  // Date's TimeClip: the integer part, toward zero.
+  const t = Math.trunc(ms);
+  const dayNumber = Math.floor(t / DAY_MS);
+  formatDay(dayNumber);
+  let rest = t - dayNumber * DAY_MS;
+  const hours = Math.floor(rest / 3_600_000);
+  rest -= hours * 3_600_000;
+  const minutes = Math.floor(rest / 60_000);
+  rest -= minutes * 60_000;
+  const seconds = Math.floor(rest / 1000);
+  return `${day.iso}${PAD2[hours]}:${PAD2[minutes]}:${PAD2[seconds]}.${PAD3[rest - seconds * 1000]}Z`;
+}
+
+/** dailyIndexFromIso(prefix, iso) for the iso that isoTimestamp returned last. */
+function lastDayIndex(prefix: string, iso: string): string {
+  if (day.prefix !== prefix) {
+    day.prefix = prefix;
+    day.index = dailyIndexFromIso(prefix, iso);
+  }
+  return day.index;
+}
+
+/** The last shared members measured: one envelope's documents all pass the same string. */
+const shared = { members: "", bytes: 0 };
+
+function sharedBytes(members: string): number {
+  if (members !== shared.members) {
+    shared.members = members;
+    shared.bytes = Buffer.byteLength(members, "utf8");
+  }
+  return shared.bytes;
+}
+
+// `"@timestamp":"` + 24-character ISO time + `","@id":` + id + `,` + shared members.
+const HEAD_FIXED_BYTES = 14 + 24 + 8 + 1;
 
 export function eventDocument(
   event: CloudWatchLogsLogEvent,
@@ -154,13 +230,13 @@ export function eventDocument(
   if (event.id === "" || Buffer.byteLength(event.id, "utf8") > MAX_ID_BYTES) {
     return { ok: false, reason: `event id is empty or longer than ${MAX_ID_BYTES} bytes`, event };
   }
-  const iso = new Date(event.timestamp).toISOString();
-  const head = `"@timestamp":"${iso}","@id":${JSON.stringify(event.id)},${sharedMembers}`;
-  const { source, bytes } = sizedSource(event.message, head, Buffer.byteLength(head, "utf8"));
-  return {
-    ok: true,
-    document: { index: dailyIndexFromIso(indexPrefix, iso), id: event.id, source, bytes },
-  };
+  const iso = isoTimestamp(event.timestamp);
+  const index = lastDayIndex(indexPrefix, iso);
+  const id = jsonString(event.id);
+  const head = `"@timestamp":"${iso}","@id":${id},${sharedMembers}`;
+  const headBytes = HEAD_FIXED_BYTES + Buffer.byteLength(id, "utf8") + sharedBytes(sharedMembers);
+  const { source, bytes } = sizedSource(event.message, head, headBytes);
+  return { ok: true, document: { index, id: event.id, source, bytes } };
 }
 
 export function envelopeDocuments(envelope: CloudWatchLogsEnvelope, indexPrefix: string): EventResult[] {
@@ -175,9 +251,18 @@ export function bulkLines(document: BulkDocument): string {
 
 /** bulkLines with its UTF-8 size, counted from the parts: measuring the whole would flatten it. */
 export function sizedBulkLines(document: BulkDocument): { lines: string; bytes: number } {
-  const action = `{"index":{"_index":${JSON.stringify(document.index)},"_id":${JSON.stringify(document.id)}}}`;
+  if (document.index !== action.index) {
+    action.index = document.index;
+    action.head = `{"index":{"_index":${JSON.stringify(document.index)},"_id":`;
+    action.headBytes = Buffer.byteLength(action.head, "utf8");
+  }
+  const id = jsonString(document.id);
   return {
-    lines: `${action}\n${document.source}\n`,
-    bytes: Buffer.byteLength(action, "utf8") + document.bytes + 2,
+    lines: `${action.head}${id}}}\n${document.source}\n`,
+    // The action's head and id, its "}}" and the two newlines.
+    bytes: action.headBytes + Buffer.byteLength(id, "utf8") + 2 + document.bytes + 2,
   };
 }
+
+/** The action line up to its id, for the last index named: a batch's documents share a few. */
+const action = { index: "", head: "", headBytes: 0 };
