@@ -13,7 +13,10 @@ export interface FakeRequest {
   readonly path: string;
   readonly query: URLSearchParams;
   readonly headers: Readonly<Record<string, string>>;
+  /** The body as text (decoded on first read when it was sent as bytes). */
   readonly body: string;
+  /** The body exactly as the client sent it: text, or UTF-8 bytes. */
+  readonly raw: string | Buffer;
 }
 
 export type FakeReply =
@@ -67,13 +70,19 @@ export function fakeConnection(handler: FakeHandler): (signing: typeof Connectio
         // buildRequestObject is where the signer adds its headers.
         const built = this.buildRequestObject(params);
         const url = new URL(built.path ?? "/", "https://fake");
-        const body = params.body === undefined || params.body === null ? "" : String(params.body);
+        const raw = params.body === undefined || params.body === null ? "" : params.body;
+        let body: string | undefined;
         const request: FakeRequest = {
           method: built.method ?? "GET",
           path: decodeURIComponent(url.pathname),
           query: url.searchParams,
           headers: headerRecord(built.headers),
-          body,
+          // Decoded only when read: a real connection writes bytes as they are.
+          get body() {
+            body ??= Buffer.isBuffer(raw) ? raw.toString("utf8") : String(raw);
+            return body;
+          },
+          raw: Buffer.isBuffer(raw) ? raw : String(raw),
         };
         Promise.resolve()
           .then(() => handler(request))

@@ -14,9 +14,12 @@ import { type Backoff, backoffMs } from "../../kernel/lambda/backoff";
 import { chunkBySize } from "../../kernel/lambda/chunk";
 import { describeRequestError, errorSummary, isRetryableStatus } from "../opensearchClient";
 
-export interface BulkItem {
-  /** Action and source lines, newline-terminated. */
-  readonly lines: string;
+/** A request body: ndjson text, or its UTF-8 bytes. */
+export type BulkBody = string | Buffer;
+
+export interface BulkItem<Body extends BulkBody = string> {
+  /** Action and source lines, newline-terminated (as text, or already UTF-8 encoded). */
+  readonly lines: Body;
   readonly bytes: number;
 }
 
@@ -26,7 +29,52 @@ export type ItemOutcome =
   | { readonly status: "failed"; readonly reason: string };
 
 /** Sends an ndjson body to `_bulk`; resolves to the response body, rejects like the client does. */
-export type BulkSend = (body: string) => Promise<unknown>;
+export type BulkSend<Body extends BulkBody = BulkBody> = (body: Body) => Promise<unknown>;
+
+/** The request body of `items`, in order. */
+function joinLines<Body extends BulkBody>(
+  items: readonly BulkItem<Body>[],
+  indexes: readonly number[],
+): Body {
+  if (indexes.length > 0 && typeof items[indexes[0]!]!.lines === "string") {
+    return indexes.map((i) => items[i]!.lines).join("") as Body;
+  }
+  let bytes = 0;
+  for (const i of indexes) bytes += (items[i]!.lines as Buffer).length;
+  const body = Buffer.allocUnsafe(bytes);
+  let offset = 0;
+  for (const i of indexes) {
+    const lines = items[i]!.lines as Buffer;
+    lines.copy(body, offset);
+    offset += lines.length;
+  }
+  return body as Body;
+}
+
+/**
+ * Bulk lines UTF-8 encoded as they are made, into large shared buffers: the document strings (and
+ * the decoded messages they slice) then die young instead of living, and being copied by the
+ * garbage collector, until the batch's requests are sent; and the request body is bytes already,
+ * which the signer hashes and the connection sends without encoding it again.
+ */
+export class BulkLineEncoder {
+  private slab: Buffer = Buffer.alloc(0);
+  private used = 0;
+
+  constructor(private readonly slabBytes: number = 1024 * 1024) {}
+
+  encode(lines: string): Buffer {
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+    const most = lines.length * 3;
+    if (this.used + most > this.slab.length) {
+      this.slab = Buffer.allocUnsafe(Math.max(this.slabBytes, most));
+      this.used = 0;
+    }
+    const start = this.used;
+    this.used += this.slab.write(lines, start, "utf8");
+    return this.slab.subarray(start, this.used);
+  }
+}
 
 export interface BulkOptions {
   readonly maxBytes: number;
@@ -95,9 +143,9 @@ function failureReason(item: ItemStatus): string {
     : `${item.status} ${errorSummary({ error: item.error })}`;
 }
 
-export async function bulkIndex(
-  items: readonly BulkItem[],
-  send: BulkSend,
+export async function bulkIndex<Body extends BulkBody>(
+  items: readonly BulkItem<Body>[],
+  send: BulkSend<Body>,
   options: BulkOptions,
 ): Promise<BulkResult> {
   const outcomes: ItemOutcome[] = new Array(items.length);
@@ -126,7 +174,7 @@ export async function bulkIndex(
       requests++;
       let body: unknown;
       try {
-        body = await send(pending.map((i) => items[i]!.lines).join(""));
+        body = await send(joinLines(items, pending));
       } catch (err) {
         const failure = describeRequestError(err);
         lastReason = `bulk request failed: ${failure.reason}`;

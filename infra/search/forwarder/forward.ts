@@ -12,9 +12,9 @@ import type { KinesisStreamBatchItemFailure, KinesisStreamRecord } from "aws-lam
 import type { CloudWatchLogsEnvelope } from "../../archive/cwlToFirehose/transform";
 import type { Backoff } from "../../kernel/lambda/backoff";
 import { errorSummary } from "../opensearchClient";
-import { type BulkItem, type BulkSend, bulkIndex } from "./bulk";
+import { type BulkItem, BulkLineEncoder, type BulkSend, bulkIndex } from "./bulk";
 import { type DeadLetter, type DeadLetterSink, deadLetterBody, type RecordRef } from "./deadLetter";
-import { type BulkDocument, decodeKinesisData, envelopeDocuments, sizedBulkLines } from "./transform";
+import { decodeKinesisData, envelopeDocuments, sizedBulkLines } from "./transform";
 
 export interface ForwardConfig {
   readonly indexPrefix: string;
@@ -72,15 +72,34 @@ export function recordRef(record: KinesisStreamRecord): RecordRef {
   };
 }
 
+/** Where a document came from: what a dead letter names. */
+type Origin = Pick<CloudWatchLogsEnvelope, "owner" | "logGroup" | "logStream">;
+
+/**
+ * A document awaiting its bulk outcome. It holds neither the envelope nor the document's text:
+ * both would keep every decoded message alive (and copied by each young-generation collection)
+ * until the batch is sent. The text of a rejected document is decoded back from its bulk lines.
+ */
 interface PendingDocument {
   readonly record: number;
-  readonly envelope: CloudWatchLogsEnvelope;
-  readonly document: BulkDocument;
+  readonly origin: Origin;
+  readonly id: string;
+  readonly index: string;
+  /** Kept only when UTF-8 would not carry it back exactly (lone surrogates). */
+  readonly source?: string;
+}
+
+/** String#isWellFormed (Node 20; ES2024, beyond this project's lib). */
+const isWellFormed = (s: string): boolean => (s as string & { isWellFormed(): boolean }).isWellFormed();
+
+/** The source line of encoded bulk lines: after the action line, without its newline. */
+function sourceOf(pending: PendingDocument, lines: Buffer): string {
+  return pending.source ?? lines.toString("utf8", lines.indexOf(0x0a) + 1, lines.length - 1);
 }
 
 function rejectedEvent(
   ref: RecordRef,
-  envelope: CloudWatchLogsEnvelope,
+  envelope: Origin,
   eventId: string,
   details: { reason: string; document: string; index?: string; status?: number; error?: unknown },
 ): DeadLetter {
@@ -101,7 +120,8 @@ export async function forwardRecords(
   deps: ForwardDeps,
 ): Promise<ForwardResult> {
   const letters: { record: number; letter: DeadLetter }[] = [];
-  const items: BulkItem[] = [];
+  const items: BulkItem<Buffer>[] = [];
+  const encoder = new BulkLineEncoder();
   const pending: PendingDocument[] = [];
   let controlMessages = 0;
   let malformedRecords = 0;
@@ -125,6 +145,11 @@ export async function forwardRecords(
       return;
     }
     const { envelope } = decoded;
+    const origin: Origin = {
+      owner: envelope.owner,
+      logGroup: envelope.logGroup,
+      logStream: envelope.logStream,
+    };
     for (const result of envelopeDocuments(envelope, config.indexPrefix)) {
       events++;
       if (!result.ok) {
@@ -148,8 +173,12 @@ export async function forwardRecords(
         letters.push({ record: r, letter });
         continue;
       }
-      items.push({ lines, bytes });
-      pending.push({ record: r, envelope, document: result.document });
+      items.push({ lines: encoder.encode(lines), bytes });
+      const { id, index, source } = result.document;
+      pending.push(
+        // A one-byte string (nearly all) is well formed at no cost.
+        isWellFormed(source) ? { record: r, origin, id, index } : { record: r, origin, id, index, source },
+      );
     }
   });
 
@@ -174,7 +203,8 @@ export async function forwardRecords(
   let firstFailure: string | undefined;
   let firstRejection: string | undefined;
   bulk.outcomes.forEach((outcome, k) => {
-    const { record, envelope, document } = pending[k]!;
+    const document = pending[k]!;
+    const { record, origin } = document;
     if (outcome.status === "indexed") {
       indexed++;
     } else if (outcome.status === "failed") {
@@ -187,12 +217,12 @@ export async function forwardRecords(
       firstRejection ??= `${reason}: ${errorSummary({ error: outcome.error })}`;
       letters.push({
         record,
-        letter: rejectedEvent(recordRef(records[record]!), envelope, document.id, {
+        letter: rejectedEvent(recordRef(records[record]!), origin, document.id, {
           reason,
           index: document.index,
           status: outcome.httpStatus,
           error: outcome.error,
-          document: document.source,
+          document: sourceOf(document, items[k]!.lines),
         }),
       });
     }

@@ -16,6 +16,7 @@ import {
 } from "../../../tests/doubles/fakeOpenSearch";
 import getRecords from "../../../tests/fixtures/kinesis-get-records.json";
 import { createHandler, type ForwarderSettings, parseForwarderEnv } from "./index";
+import { envelopeDocuments } from "./transform";
 
 const QUEUE = "https://sqs.ap-northeast-1.amazonaws.com/999999999999/central-logging-dev-search-dlq";
 const START = Date.UTC(2019, 3, 27, 23, 59, 58); // two events straddle midnight UTC
@@ -279,6 +280,17 @@ describe("search forwarder handler", () => {
       bulkRetries: 2,
       failedRecords: 0,
     });
+  });
+
+  it("dead-letters a rejected document with its exact text, whatever its characters", async () => {
+    const envelope = cloudTrailEnvelope(seededRandom(7), START, 3);
+    envelope.logEvents[0]!.message = "caf\u00e9 \u65e5\u672c plain text";
+    // A lone surrogate inside a JSON string: spliced as is, which UTF-8 cannot carry back.
+    envelope.logEvents[1]!.message = '{"note":"\ud800 alone","n":1}';
+    const { handler, sqs } = setup(() => 400);
+    expect(await handler(kinesisEvent([kinesisData(envelope)]))).toEqual({ batchItemFailures: [] });
+    const expected = envelopeDocuments(envelope, "cwl").map((r) => (r.ok ? r.document.source : ""));
+    expect(sqs.messages.map((m) => m.document)).toEqual(expected);
   });
 
   it("reports the records of documents still failing after the retries as batch item failures", async () => {
