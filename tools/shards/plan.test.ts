@@ -1,10 +1,10 @@
 /**
  * The stacks `npm run shards` generates from org/example.yaml plan exactly the resources of one
  * `all` stack of the same organization file: same type, logical name, account, region, provider
- * and inputs. Each stack is planned by the plan CLI in a process of its own (mock state is
- * process-global): the `all` stack, the recipient stack and the CLI itself in parallel, then the
- * shards in parallel with the recipient stack's outputs. The example lists accounts (no
- * organization mode), so each shard also proves the recipient's destinations admit its accounts.
+ * and inputs. Each stack is one program run (`runProgram`, one at a time, fresh mocks each),
+ * compared on what `npm run plan -- --json` prints; the first shard goes through the plan CLI
+ * itself with `--stack-outputs`, as CI runs it. The example lists accounts (no organization mode),
+ * so each shard also proves the recipient's destinations admit its accounts.
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -13,7 +13,9 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import type { PlacedResource } from "../offline/report";
+import { type PlacedResource, placeResources } from "../offline/report";
+import { runProgram } from "../offline/run";
+import { readStackFile } from "../offline/stackFile";
 import { type GeneratedStack, generateShardSet } from "./generate";
 import { type OrgFile, parseOrgFile } from "./orgFile";
 
@@ -36,8 +38,21 @@ async function node(...args: string[]): Promise<string> {
   return stdout;
 }
 
-async function plan(file: string, ...args: string[]): Promise<Planned> {
+async function planCli(file: string, ...args: string[]): Promise<Planned> {
   return JSON.parse(await node("scripts/plan.ts", "--file", file, "--json", ...args)) as Planned;
+}
+
+/** What `planCli` prints, planned in this process: the same stack file, the same JSON. */
+async function plan(
+  file: string,
+  stackReferences: Record<string, Record<string, unknown>> = {},
+): Promise<Planned> {
+  const { stack, config } = readStackFile(file);
+  const result = await runProgram(stack, config, { stackReferences });
+  if (!result.ok) throw new Error(`${file}: ${result.errors.join("\n")}`);
+  return JSON.parse(
+    JSON.stringify({ resources: placeResources(result.mocks.resources), outputs: result.outputs }),
+  ) as Planned;
 }
 
 const text = (rs: PlacedResource[]) =>
@@ -65,16 +80,19 @@ beforeAll(async () => {
   );
   const [recipientStack, ...shardStacks] = generated;
   if (!recipientStack) throw new Error("no recipient stack generated");
-  [all, recipient, cliOutput] = await Promise.all([
-    plan(allFile),
-    plan(join(dir, recipientStack.file)),
-    node("scripts/shards.ts", "--org", ORG_FILE, "--out", cliDir),
-  ]);
+  const cli = node("scripts/shards.ts", "--org", ORG_FILE, "--out", cliDir);
+  all = await plan(allFile);
+  recipient = await plan(join(dir, recipientStack.file));
   const outputs = join(dir, "recipient-outputs.json");
   writeFileSync(outputs, JSON.stringify(recipient.outputs));
-  shards = await Promise.all(
-    shardStacks.map((s) => plan(join(dir, s.file), "--stack-outputs", `${set.recipientStack}=${outputs}`)),
-  );
+  const [first, ...rest] = shardStacks;
+  if (!first) throw new Error("no shard generated");
+  const firstShard = planCli(join(dir, first.file), "--stack-outputs", `${set.recipientStack}=${outputs}`);
+  const others: Planned[] = [];
+  for (const s of rest)
+    others.push(await plan(join(dir, s.file), { [set.recipientStack]: recipient.outputs }));
+  shards = [await firstShard, ...others];
+  cliOutput = await cli;
 }, 120_000);
 
 describe(`the stacks generated from ${ORG_FILE}`, () => {
