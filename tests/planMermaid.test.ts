@@ -1,11 +1,11 @@
 /**
  * `npm run plan -- --stack dev --format mermaid` prints the diagram README.md embeds; `--json`
  * stays an alias of `--format json`, and contradicting or unknown formats are usage errors.
- * The CLI runs are independent: they start together.
+ * The CLI's body runs in-process (`planMain`, what scripts/plan.ts calls with the process's
+ * streams); tests/planCli.test.ts runs the script itself, as a process with no credentials.
  */
-import { execFile } from "node:child_process";
-import { tmpdir } from "node:os";
 import { beforeAll, describe, expect, it } from "vitest";
+import { planMain } from "../tools/offline/planCli";
 import { stackDiagram } from "../tools/offline/readmeDiagram";
 
 interface Run {
@@ -14,15 +14,19 @@ interface Run {
   stderr: string;
 }
 
-function plan(...args: string[]): Promise<Run> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      ["--import", "tsx", "scripts/plan.ts", ...args],
-      { encoding: "utf8", env: { PATH: process.env.PATH, HOME: tmpdir() } },
-      (err, stdout, stderr) => done({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
-    );
+/** As console.log and console.error would write it. */
+async function plan(...args: string[]): Promise<Run> {
+  let stdout = "";
+  let stderr = "";
+  const code = await planMain(args, {
+    log: (text) => {
+      stdout += `${text}\n`;
+    },
+    error: (text) => {
+      stderr += `${text}\n`;
+    },
   });
+  return { code, stdout, stderr };
 }
 
 const USAGE_ERRORS: [string[], string][] = [
@@ -36,12 +40,12 @@ let json: Run;
 let usage: Run[];
 
 beforeAll(async () => {
-  [mermaid, formatJson, json, ...usage] = await Promise.all([
-    plan("--stack", "dev", "--format", "mermaid"),
-    plan("--stack", "dev", "--format", "json"),
-    plan("--stack", "dev", "--json"),
-    ...USAGE_ERRORS.map(([args]) => plan("--stack", "dev", ...args)),
-  ]);
+  // One after another: the program's mock runtime is process-global.
+  mermaid = await plan("--stack", "dev", "--format", "mermaid");
+  formatJson = await plan("--stack", "dev", "--format", "json");
+  json = await plan("--stack", "dev", "--json");
+  usage = [];
+  for (const [args] of USAGE_ERRORS) usage.push(await plan("--stack", "dev", ...args));
 }, 120_000);
 
 describe("npm run plan -- --format", () => {
