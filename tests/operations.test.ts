@@ -1,24 +1,12 @@
-/**
- * Operations under mocks, for the dev stack (kinesis, search, events, CloudTrail, two sources):
- * the canaries `npm run verify` writes into, the health alarms each in the account and region of
- * what it watches and notifying that place's topic, and the recipient's dashboard — read from
- * what the program registers, matched against the other registered resources. Turning the three
- * parts off is planned in a process of its own (the mocks are process-global). Last, properties of
- * the operations plan (infra/operations/plan.ts) over generated configs.
- */
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parse, stringify } from "yaml";
 import type { RawConfig } from "../infra/config";
 import { ALARM_KINDS } from "../infra/operations/alarmKinds";
 import type { RoutingPlan } from "../infra/plan";
 import { resolveStack } from "../infra/stack";
 import type { ResourceRecord } from "../tools/offline/mocks";
-import type { PlacedResource } from "../tools/offline/report";
+import { type PlacedResource, placeResources } from "../tools/offline/report";
+import { runProgram } from "../tools/offline/run";
 import { readStackFile } from "../tools/offline/stackFile";
 import { input, type Registered, runStack, T } from "./support/program";
 
@@ -391,22 +379,17 @@ describe("the dashboard (operations.dashboard)", () => {
 describe("operations off (canary, alarms and dashboard: false)", () => {
   let off: { resources: PlacedResource[]; plan: RoutingPlan };
 
-  beforeAll(() => {
-    const dir = mkdtempSync(join(tmpdir(), "central-logging-ops-"));
-    const doc = parse(readFileSync("Pulumi.dev.yaml", "utf8")) as { config: Record<string, unknown> };
-    doc.config["central-logging:operations"] = { canary: false, alarms: false, dashboard: false };
-    const file = join(dir, "Pulumi.dev.yaml");
-    writeFileSync(file, stringify(doc));
-    const out = execFileSync(
-      process.execPath,
-      ["--import", "tsx", "scripts/plan.ts", "--file", file, "--json"],
-      {
-        encoding: "utf8",
-        env: { ...process.env, AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", AWS_PROFILE: "" },
-        maxBuffer: 64 * 1024 * 1024,
-      },
-    );
-    off = JSON.parse(out) as typeof off;
+  beforeAll(async () => {
+    // The dev stack file with operations off, planned as `npm run plan -- --json` prints it.
+    const dev = readStackFile("Pulumi.dev.yaml");
+    const run = await runProgram(dev.stack, {
+      ...dev.config,
+      "central-logging:operations": { canary: false, alarms: false, dashboard: false },
+    });
+    if (!run.ok) throw new Error(run.errors.join("\n"));
+    off = JSON.parse(
+      JSON.stringify({ resources: placeResources(run.mocks.resources), plan: run.plan }),
+    ) as typeof off;
   }, 120_000);
 
   it("registers none of operations' resources, and everything else still", () => {
