@@ -1,8 +1,12 @@
-/** `npm run deployer-role` on the dev stack, as a child process (the program runs under mocks). */
+/**
+ * `npm run deployer-role` on the dev stack (the program runs under mocks): the first case runs the
+ * script as a process, the second the CLI's body in-process (`deployerRoleMain`).
+ */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { IAM_MANAGED_POLICY_MAX } from "../awsData/limits";
+import { deployerRoleMain } from "./cli";
 import { type AccountRole, policySize } from "./generate";
 
 // Through `node --import tsx`, as the other CLI tests run their scripts: no npx and tsx CLI processes.
@@ -10,6 +14,18 @@ const run = (args: string[]) =>
   promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/deployerRole.ts", ...args], {
     maxBuffer: 16 * 1024 * 1024,
   });
+
+/** As console.log would write it. */
+async function runInProcess(args: string[]): Promise<{ code: number; stdout: string }> {
+  let stdout = "";
+  const code = await deployerRoleMain(args, {
+    log: (text) => {
+      stdout += `${text}\n`;
+    },
+    error: () => {},
+  });
+  return { code, stdout };
+}
 
 describe("npm run deployer-role", () => {
   it("prints the trust and permission policies of every dev account as JSON", async () => {
@@ -40,7 +56,7 @@ describe("npm run deployer-role", () => {
   });
 
   it("prints one account as text with --account", async () => {
-    const { stdout } = await run([
+    const { code, stdout } = await runInProcess([
       "--stack",
       "dev",
       "--account",
@@ -48,6 +64,7 @@ describe("npm run deployer-role", () => {
       "--management-account",
       "123456789012",
     ]);
+    expect(code).toBe(0);
     expect(stdout).toContain("== account 222222222222 (source)");
     expect(stdout).not.toContain("== account 999999999999");
     expect(stdout).toContain('"AWS": "arn:aws:iam::123456789012:root"');
