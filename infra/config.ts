@@ -378,9 +378,11 @@ export function parseSettings(raw: RawConfig, stack: string): ParseResult {
     errors.push(...checkRecipient(recipient, raw, sources, NAME_PREFIX.test(namePrefix)));
     if (root.success) {
       const events = sources.some((s) => s.events.length > 0);
+      // The entry's place in the file: a resolved source holds its account id as text, the file
+      // may hold a bare 12-digit number.
       const sourcePath = (s: SourceSettings, ...path: (string | number)[]) => [
         "sources",
-        rawSources.findIndex((r) => isRecord(r) && r.accountId === s.accountId),
+        rawSources.findIndex((r) => isRecord(r) && String(r.accountId) === s.accountId),
         ...path,
       ];
       checkOperations(
@@ -402,8 +404,8 @@ export function parseSettings(raw: RawConfig, stack: string): ParseResult {
               : []),
           ],
           eventRuleNames: sources.flatMap((s) =>
-            s.events.map((e) => ({
-              path: sourcePath(s, "events", s.events.indexOf(e), "name"),
+            s.events.map((e, j) => ({
+              path: sourcePath(s, "events", j, "name"),
               name: e.name,
             })),
           ),

@@ -99,6 +99,11 @@ describe("canaries", () => {
       "sources[0].events[0].name: 'canary' is the canary rule's name (operations.canary); choose another name",
     ]);
     expect(errors(config({ sources, operations: { canary: false } }))).toEqual([]);
+    // An account id given as a bare 12-digit number still names its own entry.
+    const numeric = [{ ...sources[0], accountId: 111111111111 }];
+    expect(errors(config({ sources: numeric }))).toEqual([
+      "sources[0].events[0].name: 'canary' is the canary rule's name (operations.canary); choose another name",
+    ]);
   });
 });
 

@@ -27,6 +27,9 @@ const thresholds = z
   .prefault({})
   .meta({ description: "The thresholds of the health alarms; see [Operations](operations.md#alarms)." });
 
+const NOTIFICATIONS =
+  "Who the operations topics notify; every topic gets the same subscribers. Without any, the alarms still change state on the dashboard and in the console, and nobody is told.";
+
 export const OperationsSchema = z
   .strictObject({
     canary: z.boolean().default(true).meta({
@@ -44,15 +47,11 @@ export const OperationsSchema = z
     notifications: notificationsSchema({
       sqsQueueArns:
         "`arn:aws:sqs:<region>:<account>:<name>` of queues. Their policy must let the operations topics send (`aws:SourceArn` `arn:aws:sns:*:*:{p}-operations*`); SNS asks a queue in another account than the topic's to confirm the subscription.",
-      topic:
-        "Who the operations topics notify; every topic gets the same subscribers. Without any, the alarms still change state on the dashboard and in the console, and nobody is told.",
+      // The section's text and the key's line in the reference say the same.
+      topic: NOTIFICATIONS,
     })
       .prefault({})
-      .meta({
-        description:
-          "Who the operations topics notify; every topic gets the same subscribers. Without any, the alarms still change state on the dashboard and in the console, and nobody is told.",
-        defaultText: "no subscribers",
-      }),
+      .meta({ description: NOTIFICATIONS, defaultText: "no subscribers" }),
     thresholds,
   })
   .prefault({})
