@@ -158,12 +158,13 @@ export class SourceAccount extends pulumi.ComponentResource {
     }
 
     const ops = args.operations;
-    for (const topic of ops?.topics ?? [])
-      new OperationsAlarms(
-        `${name}-${topic.region}-operations`,
-        { plan: topic, notifications: ops!.notifications, provider },
-        { parent: this },
-      );
+    if (ops)
+      for (const topic of ops.topics)
+        new OperationsAlarms(
+          `${name}-${topic.region}-operations`,
+          { plan: topic, notifications: ops.notifications, provider },
+          { parent: this },
+        );
 
     // Organization mode: CloudWatch Logs checks the sender's own role when a filter is created.
     const senders = new Map<string, { role: aws.iam.Role; policy: aws.iam.RolePolicy }>();

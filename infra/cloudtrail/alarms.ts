@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { topicSubscriptions } from "../kernel/pieces";
 import { alarmName, alarmSpecs } from "./alarmSpecs";
 import type { AlarmsPlan } from "./plan";
 
@@ -27,20 +28,7 @@ export class Alarms extends pulumi.ComponentResource {
     const o = { parent: this, provider: args.provider };
 
     this.topic = new aws.sns.Topic(`${name}-topic`, { region: args.region, name: plan.topic.name }, o);
-    const n = plan.notifications;
-    // Named by endpoint, never by position: removing one subscriber leaves the others alone.
-    const subscribers = [
-      ...n.emails.map((endpoint) => ({ protocol: "email", endpoint })),
-      ...n.httpsEndpoints.map((endpoint) => ({ protocol: "https", endpoint })),
-      ...n.sqsQueueArns.map((endpoint) => ({ protocol: "sqs", endpoint })),
-    ];
-    for (const s of subscribers) {
-      new aws.sns.TopicSubscription(
-        `${name}-${s.protocol}-${s.endpoint}`,
-        { region: args.region, topic: this.topic.arn, protocol: s.protocol, endpoint: s.endpoint },
-        o,
-      );
-    }
+    topicSubscriptions(name, this.topic.arn, plan.notifications, { ...o, region: args.region });
 
     for (const spec of alarmSpecs(plan)) {
       const filter = new aws.cloudwatch.LogMetricFilter(

@@ -8,6 +8,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { eventsDeadLetterQueuePolicy } from "../events/policies";
 import { functionArchive } from "./lambda/bundle";
 import { lambdaTrustPolicy } from "./lambdaPolicies";
+import type { Notifications } from "./schema";
 
 /**
  * Where the calling component puts things: its parent, its account's provider (one per account),
@@ -34,6 +35,31 @@ export const EVENT_RETRY_POLICY = { maximumEventAgeInSeconds: 86_400, maximumRet
 export const DEAD_LETTER_RETENTION_SECONDS = 1_209_600;
 
 /** An SQS queue for dead letters: encrypted (SSE-SQS), kept 14 days. */
+/**
+ * A topic's subscribers (e-mail, https, SQS), each named by its endpoint, never by position:
+ * removing one subscriber leaves the others alone.
+ */
+export function topicSubscriptions(
+  name: string,
+  topicArn: pulumi.Input<string>,
+  n: Notifications,
+  o: Placement,
+): aws.sns.TopicSubscription[] {
+  const subscribers = [
+    ...n.emails.map((endpoint) => ({ protocol: "email", endpoint })),
+    ...n.httpsEndpoints.map((endpoint) => ({ protocol: "https", endpoint })),
+    ...n.sqsQueueArns.map((endpoint) => ({ protocol: "sqs", endpoint })),
+  ];
+  return subscribers.map(
+    (s) =>
+      new aws.sns.TopicSubscription(
+        `${name}-${s.protocol}-${s.endpoint}`,
+        { region: o.region, topic: topicArn, protocol: s.protocol, endpoint: s.endpoint },
+        options(o),
+      ),
+  );
+}
+
 export function deadLetterQueue(name: string, queueName: string, o: Placement): aws.sqs.Queue {
   return new aws.sqs.Queue(
     name,

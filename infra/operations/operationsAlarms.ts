@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { topicSubscriptions } from "../kernel/pieces";
 import type { Notifications } from "../kernel/schema";
 import type { AlarmTopicPlan } from "./plan";
 
@@ -27,19 +28,7 @@ export class OperationsAlarms extends pulumi.ComponentResource {
     const region = plan.region;
     const o = { parent: this, provider: args.provider };
     this.topic = new aws.sns.Topic(`${name}-topic`, { region, name: plan.name }, o);
-    const n = args.notifications;
-    // Named by endpoint, never by position: removing one subscriber leaves the others alone.
-    const subscribers = [
-      ...n.emails.map((endpoint) => ({ protocol: "email", endpoint })),
-      ...n.httpsEndpoints.map((endpoint) => ({ protocol: "https", endpoint })),
-      ...n.sqsQueueArns.map((endpoint) => ({ protocol: "sqs", endpoint })),
-    ];
-    for (const s of subscribers)
-      new aws.sns.TopicSubscription(
-        `${name}-${s.protocol}-${s.endpoint}`,
-        { region, topic: this.topic.arn, protocol: s.protocol, endpoint: s.endpoint },
-        o,
-      );
+    topicSubscriptions(name, this.topic.arn, args.notifications, { ...o, region });
 
     for (const a of plan.alarms) {
       const common = {
