@@ -23,6 +23,7 @@ import {
   type SizeResult,
 } from "../tools/bench/benchReport";
 import { BENCH_REGIONS } from "../tools/bench/orgConfig";
+import { readProjectNodeArgs } from "../tools/offline/projectFile";
 
 const WORKER = join(__dirname, "benchScaleWorker.ts");
 const MiB = 1024 * 1024;
@@ -110,7 +111,12 @@ async function main(): Promise<number> {
   if (heapFlag !== undefined && !/^[1-9]\d*$/.test(heapFlag))
     throw new Error("--max-old-space-size must be a whole number of MiB");
   const heapLimitMiB = heapFlag ? Number(heapFlag) : defaultWorkerHeapMiB();
-  const options: WorkerOptions = { nodeFlags: [`--max-old-space-size=${heapLimitMiB}`], heapLimitMiB };
+  // Every worker (program, floor, config) runs with the flags a real `pulumi up` gives the program.
+  const projectFlags = readProjectNodeArgs();
+  const options: WorkerOptions = {
+    nodeFlags: [...projectFlags, `--max-old-space-size=${heapLimitMiB}`],
+    heapLimitMiB,
+  };
   // A CPU profile of each program run, for finding where the time goes (open it in Chrome DevTools).
   const profileDir = values["cpu-prof"];
   const programFlags = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${resolve(profileDir)}`] : [];
@@ -146,6 +152,7 @@ async function main(): Promise<number> {
       cpus: availableParallelism(),
       regions,
       heapLimitMiB,
+      nodeFlags: projectFlags,
       // The parent runs without flags: its limit is the one a plain `node` gets here.
       defaultHeapLimitMiB: getHeapStatistics().heap_size_limit / MiB,
     },

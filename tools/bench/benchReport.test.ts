@@ -194,7 +194,14 @@ describe("scaling", () => {
 });
 
 describe("formatReport", () => {
-  const env = { node: "v20.20.2", cpus: 2, regions: 4, heapLimitMiB: 16384, defaultHeapLimitMiB: 4144 };
+  const env = {
+    node: "v20.20.2",
+    cpus: 2,
+    regions: 4,
+    heapLimitMiB: 16384,
+    nodeFlags: ["--max-semi-space-size=32"],
+    defaultHeapLimitMiB: 4144,
+  };
   const report = buildReport(env, [
     size(800, 24876, 250_000, 33_000, 5000),
     size(50, 1628, 8_400, 2_000),
@@ -214,6 +221,10 @@ describe("formatReport", () => {
     expect(lines[0]).toBe(
       "central-logging bench:scale: organization mode, 4 region(s) per account, node v20.20.2, 2 CPU(s), worker heap limit 16384 MiB",
     );
+    expect(lines[2]).toBe(
+      "Node flags of every worker, from Pulumi.yaml's nodeargs (as pulumi up runs the program): --max-semi-space-size=32",
+    );
+    expect(formatReport({ ...report, nodeFlags: [] }).split("\n")[2]).toMatch(/nodeargs .*: none$/);
     expect(lines[header]?.trim().split(/\s{2,}/)).toEqual([
       "accounts",
       "registered",

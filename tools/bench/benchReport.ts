@@ -167,6 +167,8 @@ export interface BenchEnvironment {
   regions: number;
   /** V8's heap limit in the workers (`--max-old-space-size`). */
   heapLimitMiB: number;
+  /** Pulumi.yaml's `nodeargs`: the workers run with the flags a real deploy gives the program. */
+  nodeFlags: string[];
   /** V8's heap limit without flags on this machine: what `npm run plan` and vitest get. */
   defaultHeapLimitMiB: number;
 }
@@ -225,6 +227,7 @@ export function formatReport(report: BenchReport): string {
   return [
     `central-logging bench:scale: organization mode, ${report.regions} region(s) per account, node ${report.node}, ${report.cpus} CPU(s), worker heap limit ${fixed(report.heapLimitMiB, 0)} MiB`,
     "Each figure from a process of its own, one after the other; floor = as many bare CustomResources (3 string inputs) through the same mocks.",
+    `Node flags of every worker, from Pulumi.yaml's nodeargs (as pulumi up runs the program): ${report.nodeFlags.length > 0 ? report.nodeFlags.join(" ") : "none"}`,
     "",
     ...table(
       [

@@ -88,12 +88,13 @@ async function runAlone(
 
 /**
  * The SDK records a stack trace for every output property it creates (four promises per property,
- * each with `new Error().stack`, read only to debug leaked promises): formatting them was about 70%
- * of a large run under mocks, and with source maps on (tsx turns them on) mapping them was more.
- * Until the returned function is called: no source maps, V8's plain formatting (vitest maps traces
- * through its own Error.prepareStackTrace), and no frames captured (the SDK's resource source
- * positions set their own limit). Errors thrown meanwhile carry no stack; messages are unchanged.
- * bench:scale's floor runs under the same settings, so the two compare like with like.
+ * each with `new Error().stack`, read only to debug leaked promises), and one full-depth trace per
+ * resource for its source position: formatting them was most of a large run under mocks, and with
+ * source maps on (tsx turns them on) mapping them was more. Until the returned function is called:
+ * no source maps, no frames captured (the SDK's source positions set their own limit) and every
+ * trace formatted as the error's own `name: message` without walking its frames (vitest maps traces
+ * through its own Error.prepareStackTrace, restored after). Errors thrown meanwhile keep their
+ * messages. bench:scale's floor runs under the same settings, so the two compare like with like.
  */
 export function withoutSdkStackTraces(): () => void {
   const sourceMaps = process.sourceMapsEnabled;
@@ -101,7 +102,7 @@ export function withoutSdkStackTraces(): () => void {
   const prepareStackTrace = errorClass.prepareStackTrace;
   const stackTraceLimit = errorClass.stackTraceLimit;
   process.setSourceMapsEnabled(false);
-  errorClass.prepareStackTrace = undefined;
+  errorClass.prepareStackTrace = (error: Error) => Error.prototype.toString.call(error);
   errorClass.stackTraceLimit = 0;
   return () => {
     errorClass.stackTraceLimit = stackTraceLimit;
