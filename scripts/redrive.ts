@@ -4,12 +4,9 @@
  * dead-letter queues and the archive's `errors/` records. Exit 0 when nothing is still failing, 1
  * when something is (or a source could not be read), 2 on a usage or config error.
  */
-import { resolve } from "node:path";
-import { rawConfigFrom } from "../infra/config";
 import { sleep } from "../infra/kernel/lambda/backoff";
-import { resolveStack } from "../infra/stack";
 import { accountAccess, ClientFactory } from "../tools/aws/clients";
-import { readStackFile } from "../tools/offline/stackFile";
+import { loadStackFile } from "../tools/cli/stack";
 import { parseRedriveArgs, REDRIVE_USAGE } from "../tools/redrive/args";
 import { streamProgress } from "../tools/redrive/progress";
 import { runRedrive } from "../tools/redrive/redrive";
@@ -27,17 +24,9 @@ async function main(): Promise<number> {
     console.log(REDRIVE_USAGE);
     return 0;
   }
-  let file: ReturnType<typeof readStackFile>;
-  try {
-    file = readStackFile(resolve(command.file));
-  } catch (err) {
-    console.error(`redrive: ${err instanceof Error ? err.message : String(err)}`);
-    return 2;
-  }
-  const stack = resolveStack(rawConfigFrom(file.config), file.stack);
+  const stack = loadStackFile(command.file);
   if (!stack.ok) {
-    console.error(`redrive: the config of stack ${file.stack} is refused:`);
-    for (const e of stack.errors) console.error(`  ${e}`);
+    for (const [i, l] of stack.lines.entries()) console.error(i === 0 ? `redrive: ${l}` : l);
     return 2;
   }
 
@@ -53,7 +42,7 @@ async function main(): Promise<number> {
   });
   const report = await runRedrive(
     stack.plan,
-    { stack: file.stack, apply: command.apply, only: command.only },
+    { stack: stack.stack, apply: command.apply, only: command.only },
     {
       clients,
       connectSearch: (search) =>

@@ -1,7 +1,7 @@
 /**
  * Command line of `npm run decode`: pure, so every usage error is tested without spawning.
  */
-import { parseArgs } from "node:util";
+import { parseCommandLine } from "../cli/args";
 import type { OutputMode } from "./decode";
 import type { StartPosition } from "./kinesisStream";
 
@@ -33,34 +33,17 @@ export type ParsedDecodeArgs = { ok: true; command: DecodeCommand } | { ok: fals
 const STREAM_ARN = /^arn:aws[a-z-]*:kinesis:([a-z0-9-]+):\d{12}:stream\/[A-Za-z0-9_.-]+$/;
 
 export function parseDecodeArgs(argv: readonly string[]): ParsedDecodeArgs {
-  let values: {
-    json?: boolean;
-    help?: boolean;
-    stream?: string;
-    region?: string;
-    from?: string;
-    limit?: string;
-    follow?: boolean;
-  };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        json: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-        stream: { type: "string" },
-        region: { type: "string" },
-        from: { type: "string" },
-        limit: { type: "string" },
-        follow: { type: "boolean" },
-      },
-    }));
-  } catch (err) {
-    return { ok: false, error: err instanceof Error ? err.message : String(err) };
-  }
+  const parsed = parseCommandLine(argv, {
+    json: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+    stream: { type: "string" },
+    region: { type: "string" },
+    from: { type: "string" },
+    limit: { type: "string" },
+    follow: { type: "boolean" },
+  });
+  if (!parsed.ok) return parsed;
+  const { values, positionals } = parsed;
   if (values.help) return { ok: true, command: { kind: "help" } };
   const mode: OutputMode = values.json ? "json" : "text";
 

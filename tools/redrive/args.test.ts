@@ -59,7 +59,7 @@ describe("parseRedriveArgs", () => {
   });
 
   it.each([
-    [[], /--stack <name> or --file/],
+    [[], /^which stack\? --stack NAME \| --file PATH\/Pulumi\.NAME\.yaml$/],
     [["--stack", "dev", "--file", "Pulumi.dev.yaml"], /give one/],
     [["--stack", "../etc"], /not a stack name/],
     [["--stack", "dev", "--only", "search,logs"], /--only logs: expected search, events, errors/],

@@ -1,12 +1,18 @@
 /**
  * Command line of `npm run redrive`: pure, so every usage error is tested without spawning.
  */
-import { parseArgs } from "node:util";
+import {
+  noPositionals,
+  parseCommandLine,
+  STACK_FILE_OPTIONS,
+  STACK_FILE_USAGE,
+  stackFileArg,
+} from "../cli/args";
 import { SOURCE_NAMES, type SourceName } from "./report";
 import type { SearchAuth } from "./searchClient";
 
 export const REDRIVE_USAGE = [
-  "usage: npm run redrive -- --stack <name> | --file <Pulumi.name.yaml> [--apply] [--only search|events|errors]",
+  `usage: npm run redrive -- ${STACK_FILE_USAGE} [--apply] [--only search|events|errors]`,
   "                          [--json] [--search-auth secret|sigv4] [--search-endpoint https://<host>]",
   "",
   "Counts what failed (dry run, the default) or replays it (--apply):",
@@ -33,47 +39,22 @@ export type RedriveCommand =
 export type ParsedRedriveArgs = { ok: true; command: RedriveCommand } | { ok: false; error: string };
 
 export function parseRedriveArgs(argv: readonly string[]): ParsedRedriveArgs {
-  let values: {
-    stack?: string;
-    file?: string;
-    apply?: boolean;
-    only?: string[];
-    json?: boolean;
-    help?: boolean;
-    "search-auth"?: string;
-    "search-endpoint"?: string;
-  };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        stack: { type: "string" },
-        file: { type: "string" },
-        apply: { type: "boolean" },
-        only: { type: "string", multiple: true },
-        json: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-        "search-auth": { type: "string" },
-        "search-endpoint": { type: "string" },
-      },
-    }));
-  } catch (err) {
-    return { ok: false, error: err instanceof Error ? err.message : String(err) };
-  }
+  const parsed = parseCommandLine(argv, {
+    ...STACK_FILE_OPTIONS,
+    apply: { type: "boolean" },
+    only: { type: "string", multiple: true },
+    json: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+    "search-auth": { type: "string" },
+    "search-endpoint": { type: "string" },
+  });
+  if (!parsed.ok) return parsed;
+  const { values, positionals } = parsed;
   if (values.help) return { ok: true, command: { kind: "help" } };
-  if (positionals.length > 0) return { ok: false, error: `unexpected argument ${positionals.join(" ")}` };
-  if (values.stack === undefined && values.file === undefined) {
-    return { ok: false, error: "--stack <name> or --file <Pulumi.name.yaml> is required" };
-  }
-  if (values.stack !== undefined && values.file !== undefined) {
-    return { ok: false, error: "--stack and --file name the same thing: give one" };
-  }
-  if (values.stack !== undefined && !/^[A-Za-z0-9_.-]+$/.test(values.stack)) {
-    return { ok: false, error: `--stack ${values.stack} is not a stack name` };
-  }
+  const unexpected = noPositionals(positionals);
+  if (unexpected !== undefined) return { ok: false, error: unexpected };
+  const stackFile = stackFileArg(values);
+  if (!stackFile.ok) return stackFile;
   const requested = (values.only ?? []).flatMap((o) => o.split(",")).map((o) => o.trim());
   const unknown = requested.filter((o) => !(SOURCE_NAMES as readonly string[]).includes(o));
   if (unknown.length > 0) {
@@ -92,7 +73,7 @@ export function parseRedriveArgs(argv: readonly string[]): ParsedRedriveArgs {
     ok: true,
     command: {
       kind: "run",
-      file: values.file ?? `Pulumi.${values.stack}.yaml`,
+      file: stackFile.file,
       apply: values.apply === true,
       only,
       json: values.json === true,

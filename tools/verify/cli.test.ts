@@ -94,7 +94,7 @@ describe("verify: usage and config (exit 2)", () => {
   it("asks for a stack", async () => {
     const out = await verify([]);
     expect(out.code).toBe(2);
-    expect(out.stderr).toContain("which stack? --stack NAME or --file PATH");
+    expect(out.stderr).toContain("verify: which stack? --stack NAME | --file PATH/Pulumi.NAME.yaml");
     expect(out.stderr).toContain("usage: npm run verify");
   });
 

@@ -4,11 +4,10 @@
  * run the whole command against local servers and mocks.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { resolve } from "node:path";
-import { rawConfigFrom, type Settings } from "../../infra/config";
-import { resolveStack, type StackResult } from "../../infra/stack";
+import type { Settings } from "../../infra/config";
+import type { StackResult } from "../../infra/stack";
 import { accountAccess, ClientFactory } from "../aws/clients";
-import { readStackFile } from "../offline/stackFile";
+import { loadStackFile } from "../cli/stack";
 import { planCanaries, type VerifyPlan } from "./canaries";
 import { SESSION_NAME, type VerifyClients, verifyClients } from "./clients";
 import { formatDuration, ProgressPrinter, resultLine, resultsJson, summaryLine } from "./report";
@@ -63,19 +62,12 @@ export async function verifyMain(argv: readonly string[], deps: VerifyCliDeps): 
     return 0;
   }
 
-  let stackFile: ReturnType<typeof readStackFile>;
-  try {
-    stackFile = readStackFile(resolve(deps.cwd ?? process.cwd(), command.file));
-  } catch (err) {
-    line(`verify: ${err instanceof Error ? err.message : String(err)}`);
+  const loaded = loadStackFile(command.file, deps.cwd, deps.resolve);
+  if (!loaded.ok) {
+    line(loaded.lines.map((l, i) => (i === 0 ? `verify: ${l}` : l)).join("\n"));
     return 2;
   }
-  const resolved = (deps.resolve ?? resolveStack)(rawConfigFrom(stackFile.config), stackFile.stack);
-  if (!resolved.ok) {
-    line(resolved.errors.join("\n"));
-    return 2;
-  }
-  const { plan, settings } = resolved;
+  const { plan, settings } = loaded;
   const canaries = planCanaries(plan, deps.options?.newId ?? randomUUID);
   if (!canaries.ok) {
     line(`verify: ${canaries.error}`);
@@ -87,7 +79,7 @@ export async function verifyMain(argv: readonly string[], deps: VerifyCliDeps): 
   const logs = canaries.canaries.filter((c) => c.kind === "logs").length;
   const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
   line(
-    `verify: stack ${stackFile.stack}: following ${count(canaries.canaries.length, "canary", "canaries")} (${count(logs, "log route")}, ${count(canaries.canaries.length - logs, "event rule")}) for up to ${formatDuration(command.timeoutMs)}`,
+    `verify: stack ${loaded.stack}: following ${count(canaries.canaries.length, "canary", "canaries")} (${count(logs, "log route")}, ${count(canaries.canaries.length - logs, "event rule")}) for up to ${formatDuration(command.timeoutMs)}`,
   );
   const printer = new ProgressPrinter(deps.stderr, deps.tty, deps.progressEveryMs);
   const { newId: _, ...options } = deps.options ?? {};

@@ -33,12 +33,12 @@ describe("parseVerifyArgs", () => {
       const parsed = parseVerifyArgs(argv);
       return parsed.ok ? undefined : parsed.error;
     };
-    expect(error([])).toBe("which stack? --stack NAME or --file PATH");
+    expect(error([])).toBe("which stack? --stack NAME | --file PATH/Pulumi.NAME.yaml");
     expect(error(["--stack", "dev", "--file", "Pulumi.dev.yaml"])).toBe(
       "--stack and --file name the same thing: give one",
     );
     expect(error(["--stack", "../etc"])).toBe("--stack ../etc is not a stack name");
-    expect(error(["--stack", "dev", "extra"])).toBe("unexpected extra");
+    expect(error(["--stack", "dev", "extra"])).toBe("unexpected argument extra");
     expect(error(["--stack", "dev", "--timeout", "0"])).toMatch(
       /^--timeout must be a duration from 1s to 24h/,
     );

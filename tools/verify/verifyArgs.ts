@@ -1,10 +1,16 @@
 /**
  * Command line of `npm run verify`: pure, so every usage error is tested without spawning.
  */
-import { parseArgs } from "node:util";
+import {
+  noPositionals,
+  parseCommandLine,
+  STACK_FILE_OPTIONS,
+  STACK_FILE_USAGE,
+  stackFileArg,
+} from "../cli/args";
 
 export const VERIFY_USAGE = [
-  "usage: npm run verify -- --stack NAME | --file PATH/Pulumi.NAME.yaml [--timeout 15m] [--json]",
+  `usage: npm run verify -- ${STACK_FILE_USAGE} [--timeout 15m] [--json]`,
   "",
   "Writes a canary into every canary log group and canary event rule of the deployed stack and",
   "follows each to the stream, the S3 archive and search. --timeout: seconds, or 90s, 20m, 1h",
@@ -36,38 +42,20 @@ export function parseDuration(text: string): number | undefined {
   return Number.isFinite(ms) ? ms : undefined;
 }
 
-const STACK_NAME = /^[A-Za-z0-9_.-]+$/;
-
 export function parseVerifyArgs(argv: readonly string[]): ParsedVerifyArgs {
-  let values: { stack?: string; file?: string; timeout?: string; json?: boolean; help?: boolean };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        stack: { type: "string" },
-        file: { type: "string" },
-        timeout: { type: "string" },
-        json: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (err) {
-    return { ok: false, error: err instanceof Error ? err.message : String(err) };
-  }
+  const parsed = parseCommandLine(argv, {
+    ...STACK_FILE_OPTIONS,
+    timeout: { type: "string" },
+    json: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (!parsed.ok) return parsed;
+  const { values, positionals } = parsed;
   if (values.help) return { ok: true, command: { kind: "help" } };
-  if (positionals.length > 0) return { ok: false, error: `unexpected ${positionals.join(" ")}` };
-  if (values.stack !== undefined && values.file !== undefined) {
-    return { ok: false, error: "--stack and --file name the same thing: give one" };
-  }
-  if (values.stack === undefined && values.file === undefined) {
-    return { ok: false, error: "which stack? --stack NAME or --file PATH" };
-  }
-  if (values.stack !== undefined && !STACK_NAME.test(values.stack)) {
-    return { ok: false, error: `--stack ${values.stack} is not a stack name` };
-  }
+  const unexpected = noPositionals(positionals);
+  if (unexpected !== undefined) return { ok: false, error: unexpected };
+  const stackFile = stackFileArg(values);
+  if (!stackFile.ok) return stackFile;
   let timeoutMs = DEFAULT_TIMEOUT_MS;
   if (values.timeout !== undefined) {
     const parsed = parseDuration(values.timeout);
@@ -83,7 +71,7 @@ export function parseVerifyArgs(argv: readonly string[]): ParsedVerifyArgs {
     ok: true,
     command: {
       kind: "run",
-      file: values.file ?? `Pulumi.${values.stack}.yaml`,
+      file: stackFile.file,
       timeoutMs,
       json: values.json === true,
     },
