@@ -30,7 +30,7 @@ async function main(): Promise<number> {
     return 2;
   }
 
-  const clients = new ClientFactory(accountAccess(stack.settings), {
+  const clients = new ClientFactory(accountAccess(stack.settings, command.roleName), {
     sessionName: "central-logging-redrive",
   });
   // First Ctrl-C: finish the batch in hand (so nothing replayed stays undeleted), then summarize.

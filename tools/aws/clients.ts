@@ -15,16 +15,18 @@ export interface AccountAccess {
   roleArn?: string;
 }
 
-/** Each account's credentials as `pulumi up` gets them: its `roleArn`, or the ambient ones. */
-export function accountAccess(settings: Settings): AccountAccess[] {
+/**
+ * Each account's credentials as `pulumi up` gets them: its `roleArn`, or the ambient ones. With
+ * `roleName` (the CLIs' `--role-name`), the role of that name in every account instead: an
+ * operator role holding `npm run deployer-role -- --operator`'s policy rather than the deployer's.
+ */
+export function accountAccess(settings: Settings, roleName?: string): AccountAccess[] {
   const r = settings.recipient;
-  return [
-    { accountId: r.accountId, ...(r.roleArn ? { roleArn: r.roleArn } : {}) },
-    ...settings.sources.map((s) => ({
-      accountId: s.accountId,
-      ...(s.roleArn ? { roleArn: s.roleArn } : {}),
-    })),
-  ];
+  const access = (accountId: string, roleArn: string | undefined): AccountAccess => {
+    const arn = roleName ? `arn:aws:iam::${accountId}:role/${roleName}` : roleArn;
+    return { accountId, ...(arn ? { roleArn: arn } : {}) };
+  };
+  return [access(r.accountId, r.roleArn), ...settings.sources.map((s) => access(s.accountId, s.roleArn))];
 }
 
 export interface ClientFactoryOptions {

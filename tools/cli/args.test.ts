@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { noPositionals, parseCommandLine, STACK_FILE_OPTIONS, stackFileArg } from "./args";
+import { noPositionals, parseCommandLine, roleNameArg, STACK_FILE_OPTIONS, stackFileArg } from "./args";
 
 describe("parseCommandLine", () => {
   const options = { ...STACK_FILE_OPTIONS, json: { type: "boolean" } } as const;
@@ -57,5 +57,16 @@ describe("noPositionals", () => {
   it("names what was not expected", () => {
     expect(noPositionals([])).toBeUndefined();
     expect(noPositionals(["a", "b"])).toBe("unexpected argument a b");
+  });
+});
+
+describe("roleNameArg", () => {
+  it("accepts IAM's role-name characters, 1 to 64 of them", () => {
+    expect(roleNameArg({})).toEqual({ ok: true });
+    expect(roleNameArg({ "role-name": "Ops+=,.@_-1" })).toEqual({ ok: true, roleName: "Ops+=,.@_-1" });
+    expect(roleNameArg({ "role-name": "x".repeat(64) }).ok).toBe(true);
+    expect(roleNameArg({ "role-name": "x".repeat(65) }).ok).toBe(false);
+    expect(roleNameArg({ "role-name": "" }).ok).toBe(false);
+    expect(roleNameArg({ "role-name": "path/Ops" }).ok).toBe(false);
   });
 });

@@ -62,3 +62,21 @@ export function stackFileArg(values: {
 export function noPositionals(positionals: readonly string[]): string | undefined {
   return positionals.length > 0 ? `unexpected argument ${positionals.join(" ")}` : undefined;
 }
+
+/** `--role-name NAME`: assume that role in every account instead of the stack's `roleArn`. */
+export const ROLE_NAME_OPTION = {
+  "role-name": { type: "string" },
+} as const satisfies ParseArgsOptionsConfig;
+
+/** IAM role names: 1-64 of letters, digits and `+=,.@_-` (IAM API Reference, CreateRole RoleName). */
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+
+export function roleNameArg(values: {
+  "role-name"?: string | undefined;
+}): { ok: true; roleName?: string } | { ok: false; error: string } {
+  const name = values["role-name"];
+  if (name === undefined) return { ok: true };
+  return ROLE_NAME.test(name)
+    ? { ok: true, roleName: name }
+    : { ok: false, error: `--role-name ${name} is not an IAM role name (1-64 of letters, digits, +=,.@_-)` };
+}

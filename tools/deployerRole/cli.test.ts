@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { IAM_MANAGED_POLICY_MAX } from "../awsData/limits";
 import { deployerRoleMain } from "./cli";
-import { type AccountRole, policySize } from "./generate";
+import { type AccountRole, type PolicyDocument, policySize } from "./generate";
 
 // Through `node --import tsx`, as the other CLI tests run their scripts: no npx and tsx CLI processes.
 const run = (args: string[]) =>
@@ -69,5 +69,22 @@ describe("npm run deployer-role", () => {
     expect(stdout).not.toContain("== account 999999999999");
     expect(stdout).toContain('"AWS": "arn:aws:iam::123456789012:root"');
     expect(stdout).toContain("logs:PutSubscriptionFilter");
+  });
+
+  it("prints each account's operator policy with --operator, from the plan alone", async () => {
+    const { code, stdout } = await runInProcess(["--stack", "dev", "--operator", "--json"]);
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout) as {
+      stack: string;
+      accounts: { accountId: string; policy: PolicyDocument }[];
+    };
+    expect(out.stack).toBe("dev");
+    expect(out.accounts.map((a) => a.accountId).sort()).toEqual([
+      "111111111111",
+      "222222222222",
+      "999999999999",
+    ]);
+    const recipient = out.accounts.find((a) => a.accountId === "999999999999")!;
+    expect(recipient.policy.Statement.map((s) => s.Sid)).toContain("ReadStream");
   });
 });

@@ -11,6 +11,7 @@ import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { parseSettings, rawConfigFrom } from "../../infra/config";
+import { loadStackFile } from "../cli/stack";
 import { runProgram } from "../offline/run";
 import { readStackFile } from "../offline/stackFile";
 import { UNCONFIRMED_ACTIONS } from "./actions";
@@ -22,11 +23,13 @@ import {
   type PlannedAwsResource,
   type TrustOptions,
 } from "./generate";
+import { operatorPolicy } from "./operator";
 import { renderStackSetTemplate, TEMPLATE_PATH, typesByPart } from "./stackset";
 
 const USAGE = [
   "usage: npm run deployer-role -- --stack <name> [--account <id>] [--json]",
   "         [--principal <arn> | --management-account <id>] [--external-id <id>] [--org-id <o-...>]",
+  "       npm run deployer-role -- --stack <name> --operator [--account <id>] [--json]",
   "       npm run deployer-role -- --stackset",
 ].join("\n");
 
@@ -58,6 +61,42 @@ function formatRole(role: AccountRole): string {
   return lines.join("\n");
 }
 
+/**
+ * `--operator`: per account, the policy verify and redrive need (tools/deployerRole/operator.ts),
+ * from the stack's plan alone (no program run).
+ */
+function printOperatorPolicies(file: string, account: string | undefined, json: boolean, io: CliIo): number {
+  const loaded = loadStackFile(file);
+  if (!loaded.ok) {
+    io.error(loaded.lines.join("\n"));
+    return 1;
+  }
+  const { plan } = loaded;
+  const accounts = [...new Set([plan.recipient.accountId, ...plan.sources.map((s) => s.accountId)])]
+    .filter((a) => account === undefined || a === account)
+    .flatMap((accountId) => {
+      const policy = operatorPolicy(plan, accountId);
+      return policy ? [{ accountId, policy }] : [];
+    });
+  if (accounts.length === 0) {
+    io.error(
+      `account ${account} is not an account of stack ${loaded.stack}, or verify and redrive call nothing there`,
+    );
+    return 1;
+  }
+  if (json) io.log(JSON.stringify({ stack: loaded.stack, accounts }, null, 2));
+  else
+    io.log(
+      accounts
+        .map(
+          (a) =>
+            `== account ${a.accountId}: operator policy (verify, redrive)\n${JSON.stringify(a.policy, null, 2)}`,
+        )
+        .join("\n\n"),
+    );
+  return 0;
+}
+
 /** The CLI without the process: its exit code, its output through `io`. */
 export async function deployerRoleMain(argv: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
@@ -72,6 +111,7 @@ export async function deployerRoleMain(argv: readonly string[], io: CliIo): Prom
       "external-id": { type: "string" },
       "org-id": { type: "string" },
       stackset: { type: "boolean", default: false },
+      operator: { type: "boolean", default: false },
     },
   });
   if (values.stackset) return writeStackSet(io);
@@ -83,6 +123,13 @@ export async function deployerRoleMain(argv: readonly string[], io: CliIo): Prom
     io.error(`--principal and --management-account exclude each other\n${USAGE}`);
     return 2;
   }
+  if (values.operator)
+    return printOperatorPolicies(
+      values.file ?? `Pulumi.${values.stack}.yaml`,
+      values.account,
+      values.json,
+      io,
+    );
   const { stack, config } = readStackFile(resolve(values.file ?? `Pulumi.${values.stack}.yaml`));
   const parsed = parseSettings(rawConfigFrom(config), stack);
   if (!parsed.ok) {

@@ -54,6 +54,11 @@ describe("parseRedriveArgs", () => {
     expect(run(["--stack", "prod", "--only", "errors"]).only).toEqual(new Set(["errors"]));
   });
 
+  it("passes --role-name on", () => {
+    const parsed = parseRedriveArgs(["--stack", "dev", "--role-name", "Ops"]);
+    expect(parsed.ok && parsed.command.kind === "run" && parsed.command.roleName).toBe("Ops");
+  });
+
   it("answers --help", () => {
     expect(parseRedriveArgs(["--help"])).toEqual({ ok: true, command: { kind: "help" } });
   });
@@ -68,6 +73,7 @@ describe("parseRedriveArgs", () => {
     [["--stack", "dev", "extra"], /unexpected argument extra/],
     [["--stack", "dev", "--force"], /Unknown option '--force'/],
     [["--stack"], /argument missing/],
+    [["--stack", "dev", "--role-name", "x".repeat(65)], /is not an IAM role name/],
   ])("refuses %j", (argv, message) => {
     expect(error(argv)).toMatch(message);
   });

@@ -4,6 +4,8 @@
 import {
   noPositionals,
   parseCommandLine,
+  ROLE_NAME_OPTION,
+  roleNameArg,
   STACK_FILE_OPTIONS,
   STACK_FILE_USAGE,
   stackFileArg,
@@ -13,7 +15,7 @@ import type { SearchAuth } from "./searchClient";
 
 export const REDRIVE_USAGE = [
   `usage: npm run redrive -- ${STACK_FILE_USAGE} [--apply] [--only search|events|errors]`,
-  "                          [--json] [--search-auth secret|sigv4] [--search-endpoint https://<host>]",
+  "                          [--json] [--search-auth secret|sigv4] [--search-endpoint https://<host>] [--role-name NAME]",
   "",
   "Counts what failed (dry run, the default) or replays it (--apply):",
   "  search  the search dead-letter queue, back into OpenSearch (same document ids)",
@@ -32,6 +34,8 @@ export type RedriveCommand =
       readonly apply: boolean;
       readonly only: ReadonlySet<SourceName>;
       readonly json: boolean;
+      /** `--role-name`: the role assumed in every account instead of the stack's roleArn. */
+      readonly roleName?: string;
       readonly searchAuth: SearchAuth;
       readonly searchEndpoint?: string;
     };
@@ -41,6 +45,7 @@ export type ParsedRedriveArgs = { ok: true; command: RedriveCommand } | { ok: fa
 export function parseRedriveArgs(argv: readonly string[]): ParsedRedriveArgs {
   const parsed = parseCommandLine(argv, {
     ...STACK_FILE_OPTIONS,
+    ...ROLE_NAME_OPTION,
     apply: { type: "boolean" },
     only: { type: "string", multiple: true },
     json: { type: "boolean" },
@@ -55,6 +60,8 @@ export function parseRedriveArgs(argv: readonly string[]): ParsedRedriveArgs {
   if (unexpected !== undefined) return { ok: false, error: unexpected };
   const stackFile = stackFileArg(values);
   if (!stackFile.ok) return stackFile;
+  const role = roleNameArg(values);
+  if (!role.ok) return role;
   const requested = (values.only ?? []).flatMap((o) => o.split(",")).map((o) => o.trim());
   const unknown = requested.filter((o) => !(SOURCE_NAMES as readonly string[]).includes(o));
   if (unknown.length > 0) {
@@ -74,6 +81,7 @@ export function parseRedriveArgs(argv: readonly string[]): ParsedRedriveArgs {
     command: {
       kind: "run",
       file: stackFile.file,
+      ...(role.roleName !== undefined ? { roleName: role.roleName } : {}),
       apply: values.apply === true,
       only,
       json: values.json === true,

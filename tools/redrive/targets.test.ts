@@ -134,4 +134,12 @@ describe("accountAccess", () => {
       { accountId: "222222222222", roleArn: "arn:aws:iam::222222222222:role/CentralLoggingDeployer" },
     ]);
   });
+
+  it("with a role name, that role in every account instead (--role-name)", () => {
+    expect(accountAccess(stack(dev).settings, "CentralLoggingOperator").map((a) => a.roleArn)).toEqual([
+      "arn:aws:iam::999999999999:role/CentralLoggingOperator",
+      "arn:aws:iam::111111111111:role/CentralLoggingOperator",
+      "arn:aws:iam::222222222222:role/CentralLoggingOperator",
+    ]);
+  });
 });

@@ -26,14 +26,14 @@ export interface VerifyCliDeps {
   /** Default: resolveStack, as the program resolves its config. */
   resolve?: (raw: Record<string, unknown>, stack: string) => StackResult;
   /** Default: each account's deploy role through the ClientFactory. */
-  clients?: (settings: Settings) => VerifyClients;
+  clients?: (settings: Settings, roleName?: string) => VerifyClients;
   /** Timing and ids (tests shorten the intervals). */
   options?: Partial<Omit<VerifyOptions, "timeoutMs" | "onProgress">> & { newId?: () => string };
   progressEveryMs?: number;
 }
 
-function defaultClients(settings: Settings): VerifyClients {
-  return verifyClients(new ClientFactory(accountAccess(settings), { sessionName: SESSION_NAME }));
+function defaultClients(settings: Settings, roleName?: string): VerifyClients {
+  return verifyClients(new ClientFactory(accountAccess(settings, roleName), { sessionName: SESSION_NAME }));
 }
 
 /** A timeout shorter than Firehose's longest wait (1.5 x the buffer interval) fails the archive stage. */
@@ -83,12 +83,17 @@ export async function verifyMain(argv: readonly string[], deps: VerifyCliDeps): 
   );
   const printer = new ProgressPrinter(deps.stderr, deps.tty, deps.progressEveryMs);
   const { newId: _, ...options } = deps.options ?? {};
-  const results = await runVerify(plan, canaries.canaries, (deps.clients ?? defaultClients)(settings), {
-    runId: `${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`,
-    ...options,
-    timeoutMs: command.timeoutMs,
-    onProgress: (p) => printer.update(p),
-  });
+  const results = await runVerify(
+    plan,
+    canaries.canaries,
+    (deps.clients ?? defaultClients)(settings, command.roleName),
+    {
+      runId: `${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`,
+      ...options,
+      timeoutMs: command.timeoutMs,
+      onProgress: (p) => printer.update(p),
+    },
+  );
   printer.finish();
   if (command.json) deps.stdout(`${resultsJson(results)}\n`);
   else for (const r of results) deps.stdout(`${resultLine(r, command.timeoutMs)}\n`);

@@ -23,6 +23,17 @@ describe("parseVerifyArgs", () => {
     expect(DEFAULT_TIMEOUT_MS).toBe(900_000);
   });
 
+  it("takes --role-name: the role assumed in every account", () => {
+    const parsed = parseVerifyArgs(["--stack", "dev", "--role-name", "CentralLoggingOperator"]);
+    expect(parsed.ok && parsed.command.kind === "run" && parsed.command.roleName).toBe(
+      "CentralLoggingOperator",
+    );
+    expect(parseVerifyArgs(["--stack", "dev", "--role-name", "a/b"])).toEqual({
+      ok: false,
+      error: "--role-name a/b is not an IAM role name (1-64 of letters, digits, +=,.@_-)",
+    });
+  });
+
   it("prints help", () => {
     expect(parseVerifyArgs(["-h"])).toEqual({ ok: true, command: { kind: "help" } });
     expect(parseVerifyArgs(["--help", "--stack", "dev"])).toEqual({ ok: true, command: { kind: "help" } });

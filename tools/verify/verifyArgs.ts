@@ -4,13 +4,15 @@
 import {
   noPositionals,
   parseCommandLine,
+  ROLE_NAME_OPTION,
+  roleNameArg,
   STACK_FILE_OPTIONS,
   STACK_FILE_USAGE,
   stackFileArg,
 } from "../cli/args";
 
 export const VERIFY_USAGE = [
-  `usage: npm run verify -- ${STACK_FILE_USAGE} [--timeout 15m] [--json]`,
+  `usage: npm run verify -- ${STACK_FILE_USAGE} [--timeout 15m] [--json] [--role-name NAME]`,
   "",
   "Writes a canary into every canary log group and canary event rule of the deployed stack and",
   "follows each to the stream, the S3 archive and search. --timeout: seconds, or 90s, 20m, 1h",
@@ -28,6 +30,8 @@ export type VerifyCommand =
       readonly file: string;
       readonly timeoutMs: number;
       readonly json: boolean;
+      /** `--role-name`: the role assumed in every account instead of the stack's roleArn. */
+      readonly roleName?: string;
     };
 
 export type ParsedVerifyArgs = { ok: true; command: VerifyCommand } | { ok: false; error: string };
@@ -45,6 +49,7 @@ export function parseDuration(text: string): number | undefined {
 export function parseVerifyArgs(argv: readonly string[]): ParsedVerifyArgs {
   const parsed = parseCommandLine(argv, {
     ...STACK_FILE_OPTIONS,
+    ...ROLE_NAME_OPTION,
     timeout: { type: "string" },
     json: { type: "boolean" },
     help: { type: "boolean", short: "h" },
@@ -56,6 +61,8 @@ export function parseVerifyArgs(argv: readonly string[]): ParsedVerifyArgs {
   if (unexpected !== undefined) return { ok: false, error: unexpected };
   const stackFile = stackFileArg(values);
   if (!stackFile.ok) return stackFile;
+  const role = roleNameArg(values);
+  if (!role.ok) return role;
   let timeoutMs = DEFAULT_TIMEOUT_MS;
   if (values.timeout !== undefined) {
     const parsed = parseDuration(values.timeout);
@@ -72,6 +79,7 @@ export function parseVerifyArgs(argv: readonly string[]): ParsedVerifyArgs {
     command: {
       kind: "run",
       file: stackFile.file,
+      ...(role.roleName !== undefined ? { roleName: role.roleName } : {}),
       timeoutMs,
       json: values.json === true,
     },
