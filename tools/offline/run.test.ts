@@ -7,7 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { expect, it } from "vitest";
 import { stackConfig } from "../../tests/support/program";
-import { runProgram } from "./run";
+import { runProgram, withoutSdkStackTraces } from "./run";
 
 it("finds the SDK hooks it relies on", async () => {
   const settings = (await import("@pulumi/pulumi/runtime/settings")) as { waitForRPCs?: unknown };
@@ -27,4 +27,21 @@ it("finds the SDK hooks it relies on", async () => {
   );
   expect(filter?.parent).toMatch(/^central-logging:/);
   expect(filter?.dependsOn.length).toBeGreaterThan(0);
+});
+
+it("captures and formats no stack frames while a program runs, and restores both after", () => {
+  const before = { limit: Error.stackTraceLimit, prepare: Error.prepareStackTrace };
+  const restore = withoutSdkStackTraces();
+  try {
+    expect(new TypeError("bad value").stack).toBe("TypeError: bad value");
+    // What the SDK's source positions read: a full-depth trace, with no frame in it.
+    Error.stackTraceLimit = Number.POSITIVE_INFINITY;
+    expect(new Error("x").stack).toBe("Error: x");
+  } finally {
+    Error.stackTraceLimit = 0;
+    restore();
+  }
+  expect(Error.stackTraceLimit).toBe(before.limit);
+  expect(Error.prepareStackTrace).toBe(before.prepare);
+  expect(new Error("y").stack).toMatch(/^Error: y\n\s+at /);
 });
