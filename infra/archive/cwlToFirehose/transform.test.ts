@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import controlMessage from "../../../tests/fixtures/control-message.json";
 import getRecords from "../../../tests/fixtures/kinesis-get-records.json";
 import {
+  base64Bytes,
   type CloudWatchLogsEnvelope,
   DEFAULT_RESPONSE_BUDGET_BYTES,
   decodeRecordData,
@@ -117,6 +118,48 @@ describe("decodeRecordData", () => {
     const half = json.length >> 1;
     const twoMembers = Buffer.concat([gzipSync(json.slice(0, half)), gzipSync(json.slice(half))]);
     expect(decodeRecordData(twoMembers.toString("base64"))).toEqual({ ok: true, envelope: dataEnvelope() });
+  });
+});
+
+describe("base64Bytes", () => {
+  // The definition: the standard alphabet, a length that is a multiple of 4, at most two `=` last.
+  const strict = (data: string) =>
+    data.length > 0 && data.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(data);
+  // Mostly base64, with what Buffer.from skips or reads leniently: `=` anywhere, URL-safe, junk.
+  const chars = fc.constantFrom(
+    ..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".split(""),
+    "=",
+    "-",
+    "_",
+    " ",
+    "\n",
+    ".",
+    "é",
+  );
+
+  it("accepts exactly strict base64, and then gives Buffer.from's bytes", () => {
+    fc.assert(
+      fc.property(fc.array(chars, { maxLength: 24 }), fc.integer({ min: 0, max: 2 }), (cs, pad) => {
+        const data = cs.join("") + "=".repeat(pad);
+        const bytes = base64Bytes(data);
+        expect(bytes !== undefined, JSON.stringify(data)).toBe(strict(data));
+        if (bytes) expect(bytes.equals(Buffer.from(data, "base64"))).toBe(true);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it("accepts any bytes' own base64, including non-canonical padding bits", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), (raw) => {
+        const data = Buffer.from(raw).toString("base64");
+        if (data.length > 0) expect(base64Bytes(data)?.equals(Buffer.from(raw))).toBe(true);
+      }),
+    );
+    // "QR==" decodes to "A" with bits left over: base64 all the same, as before.
+    expect(base64Bytes("QR==")).toEqual(Buffer.from("A"));
+    expect(base64Bytes("QQ==QQ==")).toBeUndefined();
+    expect(base64Bytes("QQ-_")).toBeUndefined();
   });
 });
 
