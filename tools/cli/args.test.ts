@@ -1,6 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { noPositionals, parseCommandLine, roleNameArg, STACK_FILE_OPTIONS, stackFileArg } from "./args";
+import {
+  noPositionals,
+  parseCommandLine,
+  roleNameArg,
+  STACK_FILE_OPTIONS,
+  stackFileArg,
+  stackTargetArg,
+} from "./args";
 
 describe("parseCommandLine", () => {
   const options = { ...STACK_FILE_OPTIONS, json: { type: "boolean" } } as const;
@@ -68,5 +75,22 @@ describe("roleNameArg", () => {
     expect(roleNameArg({ "role-name": "x".repeat(65) }).ok).toBe(false);
     expect(roleNameArg({ "role-name": "" }).ok).toBe(false);
     expect(roleNameArg({ "role-name": "path/Ops" }).ok).toBe(false);
+  });
+});
+
+describe("stackTargetArg", () => {
+  it("gives the stack file and the role, or the first problem", () => {
+    expect(stackTargetArg({ stack: "dev", "role-name": "Ops" }, [])).toEqual({
+      ok: true,
+      file: "Pulumi.dev.yaml",
+      roleName: "Ops",
+    });
+    expect(stackTargetArg({ file: "Pulumi.x.yaml" }, [])).toEqual({ ok: true, file: "Pulumi.x.yaml" });
+    expect(stackTargetArg({ stack: "dev" }, ["extra"])).toEqual({
+      ok: false,
+      error: "unexpected argument extra",
+    });
+    expect(stackTargetArg({ "role-name": "Ops" }, [])).toMatchObject({ ok: false, error: /^which stack\?/ });
+    expect(stackTargetArg({ stack: "dev", "role-name": "a b" }, [])).toMatchObject({ ok: false });
   });
 });

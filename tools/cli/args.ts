@@ -80,3 +80,24 @@ export function roleNameArg(values: {
     ? { ok: true, roleName: name }
     : { ok: false, error: `--role-name ${name} is not an IAM role name (1-64 of letters, digits, +=,.@_-)` };
 }
+
+/** What verify and redrive both take: `--stack` | `--file`, and `--role-name`. */
+export const STACK_TARGET_OPTIONS = { ...STACK_FILE_OPTIONS, ...ROLE_NAME_OPTION } as const;
+
+/** The stack file and the role to assume, from STACK_TARGET_OPTIONS' values; no positionals. */
+export function stackTargetArg(
+  values: { stack?: string | undefined; file?: string | undefined; "role-name"?: string | undefined },
+  positionals: readonly string[],
+): { ok: true; file: string; roleName?: string } | { ok: false; error: string } {
+  const unexpected = noPositionals(positionals);
+  if (unexpected !== undefined) return { ok: false, error: unexpected };
+  const stackFile = stackFileArg(values);
+  if (!stackFile.ok) return stackFile;
+  const role = roleNameArg(values);
+  if (!role.ok) return role;
+  return {
+    ok: true,
+    file: stackFile.file,
+    ...(role.roleName !== undefined ? { roleName: role.roleName } : {}),
+  };
+}

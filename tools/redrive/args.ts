@@ -1,15 +1,7 @@
 /**
  * Command line of `npm run redrive`: pure, so every usage error is tested without spawning.
  */
-import {
-  noPositionals,
-  parseCommandLine,
-  ROLE_NAME_OPTION,
-  roleNameArg,
-  STACK_FILE_OPTIONS,
-  STACK_FILE_USAGE,
-  stackFileArg,
-} from "../cli/args";
+import { parseCommandLine, STACK_FILE_USAGE, STACK_TARGET_OPTIONS, stackTargetArg } from "../cli/args";
 import { SOURCE_NAMES, type SourceName } from "./report";
 import type { SearchAuth } from "./searchClient";
 
@@ -44,8 +36,7 @@ export type ParsedRedriveArgs = { ok: true; command: RedriveCommand } | { ok: fa
 
 export function parseRedriveArgs(argv: readonly string[]): ParsedRedriveArgs {
   const parsed = parseCommandLine(argv, {
-    ...STACK_FILE_OPTIONS,
-    ...ROLE_NAME_OPTION,
+    ...STACK_TARGET_OPTIONS,
     apply: { type: "boolean" },
     only: { type: "string", multiple: true },
     json: { type: "boolean" },
@@ -56,12 +47,8 @@ export function parseRedriveArgs(argv: readonly string[]): ParsedRedriveArgs {
   if (!parsed.ok) return parsed;
   const { values, positionals } = parsed;
   if (values.help) return { ok: true, command: { kind: "help" } };
-  const unexpected = noPositionals(positionals);
-  if (unexpected !== undefined) return { ok: false, error: unexpected };
-  const stackFile = stackFileArg(values);
-  if (!stackFile.ok) return stackFile;
-  const role = roleNameArg(values);
-  if (!role.ok) return role;
+  const target = stackTargetArg(values, positionals);
+  if (!target.ok) return target;
   const requested = (values.only ?? []).flatMap((o) => o.split(",")).map((o) => o.trim());
   const unknown = requested.filter((o) => !(SOURCE_NAMES as readonly string[]).includes(o));
   if (unknown.length > 0) {
@@ -80,8 +67,8 @@ export function parseRedriveArgs(argv: readonly string[]): ParsedRedriveArgs {
     ok: true,
     command: {
       kind: "run",
-      file: stackFile.file,
-      ...(role.roleName !== undefined ? { roleName: role.roleName } : {}),
+      file: target.file,
+      ...(target.roleName !== undefined ? { roleName: target.roleName } : {}),
       apply: values.apply === true,
       only,
       json: values.json === true,

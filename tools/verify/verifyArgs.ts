@@ -1,15 +1,7 @@
 /**
  * Command line of `npm run verify`: pure, so every usage error is tested without spawning.
  */
-import {
-  noPositionals,
-  parseCommandLine,
-  ROLE_NAME_OPTION,
-  roleNameArg,
-  STACK_FILE_OPTIONS,
-  STACK_FILE_USAGE,
-  stackFileArg,
-} from "../cli/args";
+import { parseCommandLine, STACK_FILE_USAGE, STACK_TARGET_OPTIONS, stackTargetArg } from "../cli/args";
 
 export const VERIFY_USAGE = [
   `usage: npm run verify -- ${STACK_FILE_USAGE} [--timeout 15m] [--json] [--role-name NAME]`,
@@ -48,8 +40,7 @@ export function parseDuration(text: string): number | undefined {
 
 export function parseVerifyArgs(argv: readonly string[]): ParsedVerifyArgs {
   const parsed = parseCommandLine(argv, {
-    ...STACK_FILE_OPTIONS,
-    ...ROLE_NAME_OPTION,
+    ...STACK_TARGET_OPTIONS,
     timeout: { type: "string" },
     json: { type: "boolean" },
     help: { type: "boolean", short: "h" },
@@ -57,12 +48,8 @@ export function parseVerifyArgs(argv: readonly string[]): ParsedVerifyArgs {
   if (!parsed.ok) return parsed;
   const { values, positionals } = parsed;
   if (values.help) return { ok: true, command: { kind: "help" } };
-  const unexpected = noPositionals(positionals);
-  if (unexpected !== undefined) return { ok: false, error: unexpected };
-  const stackFile = stackFileArg(values);
-  if (!stackFile.ok) return stackFile;
-  const role = roleNameArg(values);
-  if (!role.ok) return role;
+  const target = stackTargetArg(values, positionals);
+  if (!target.ok) return target;
   let timeoutMs = DEFAULT_TIMEOUT_MS;
   if (values.timeout !== undefined) {
     const parsed = parseDuration(values.timeout);
@@ -78,8 +65,8 @@ export function parseVerifyArgs(argv: readonly string[]): ParsedVerifyArgs {
     ok: true,
     command: {
       kind: "run",
-      file: stackFile.file,
-      ...(role.roleName !== undefined ? { roleName: role.roleName } : {}),
+      file: target.file,
+      ...(target.roleName !== undefined ? { roleName: target.roleName } : {}),
       timeoutMs,
       json: values.json === true,
     },
