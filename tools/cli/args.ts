@@ -4,6 +4,7 @@
  * so every usage error is tested without spawning.
  */
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import { nameProblem } from "../../infra/kernel/nameLimits";
 
 type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig["options"]>;
 
@@ -68,17 +69,16 @@ export const ROLE_NAME_OPTION = {
   "role-name": { type: "string" },
 } as const satisfies ParseArgsOptionsConfig;
 
-/** IAM role names: 1-64 of letters, digits and `+=,.@_-` (IAM API Reference, CreateRole RoleName). */
-const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
-
 export function roleNameArg(values: {
   "role-name"?: string | undefined;
 }): { ok: true; roleName?: string } | { ok: false; error: string } {
   const name = values["role-name"];
   if (name === undefined) return { ok: true };
-  return ROLE_NAME.test(name)
+  // The program's own names table: IAM's CreateRole rule for RoleName.
+  const problem = nameProblem("iamRole", name);
+  return problem === undefined
     ? { ok: true, roleName: name }
-    : { ok: false, error: `--role-name ${name} is not an IAM role name (1-64 of letters, digits, +=,.@_-)` };
+    : { ok: false, error: `--role-name ${name} ${problem}` };
 }
 
 /** What verify and redrive both take: `--stack` | `--file`, and `--role-name`. */

@@ -73,7 +73,7 @@ describe("parseRedriveArgs", () => {
     [["--stack", "dev", "extra"], /unexpected argument extra/],
     [["--stack", "dev", "--force"], /Unknown option '--force'/],
     [["--stack"], /argument missing/],
-    [["--stack", "dev", "--role-name", "x".repeat(65)], /is not an IAM role name/],
+    [["--stack", "dev", "--role-name", "x".repeat(65)], /is 65 characters; IAM role names allow at most 64/],
   ])("refuses %j", (argv, message) => {
     expect(error(argv)).toMatch(message);
   });

@@ -30,7 +30,7 @@ describe("parseVerifyArgs", () => {
     );
     expect(parseVerifyArgs(["--stack", "dev", "--role-name", "a/b"])).toEqual({
       ok: false,
-      error: "--role-name a/b is not an IAM role name (1-64 of letters, digits, +=,.@_-)",
+      error: "--role-name a/b is not a valid IAM role name (letters, digits and _+=,.@-)",
     });
   });
 
