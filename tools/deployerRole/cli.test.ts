@@ -71,12 +71,19 @@ describe("npm run deployer-role", () => {
     expect(stdout).toContain("logs:PutSubscriptionFilter");
   });
 
-  it("prints each account's operator policy with --operator, from the plan alone", async () => {
-    const { code, stdout } = await runInProcess(["--stack", "dev", "--operator", "--json"]);
+  it("prints each account's operator role with --operator, from the plan alone", async () => {
+    const { code, stdout } = await runInProcess([
+      "--stack",
+      "dev",
+      "--operator",
+      "--json",
+      "--principal",
+      "arn:aws:iam::123456789012:role/ops",
+    ]);
     expect(code).toBe(0);
     const out = JSON.parse(stdout) as {
       stack: string;
-      accounts: { accountId: string; policy: PolicyDocument }[];
+      accounts: { accountId: string; roleName: string; trust: PolicyDocument; policy: PolicyDocument }[];
     };
     expect(out.stack).toBe("dev");
     expect(out.accounts.map((a) => a.accountId).sort()).toEqual([
@@ -85,6 +92,23 @@ describe("npm run deployer-role", () => {
       "999999999999",
     ]);
     const recipient = out.accounts.find((a) => a.accountId === "999999999999")!;
+    expect(recipient.roleName).toBe("CentralLoggingOperator");
     expect(recipient.policy.Statement.map((s) => s.Sid)).toContain("ReadStream");
+    const trust = recipient.trust.Statement[0]!;
+    expect(trust.Principal).toEqual({ AWS: "arn:aws:iam::123456789012:role/ops" });
+    // verify's and redrive's session names: central-logging-verify, central-logging-redrive.
+    expect(trust.Condition).toEqual({ StringLike: { "sts:RoleSessionName": "central-logging-*" } });
+  });
+
+  it("refuses --operator with --external-id: the tools pass none", async () => {
+    let stderr = "";
+    const code = await deployerRoleMain(["--stack", "dev", "--operator", "--external-id", "x"], {
+      log: () => {},
+      error: (t) => {
+        stderr += t;
+      },
+    });
+    expect(code).toBe(2);
+    expect(stderr).toContain("--operator takes no --external-id");
   });
 });

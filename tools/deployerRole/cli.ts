@@ -22,6 +22,7 @@ import {
   deployerRoles,
   type PlannedAwsResource,
   type TrustOptions,
+  trustPolicy,
 } from "./generate";
 import { operatorPolicy } from "./operator";
 import { renderStackSetTemplate, TEMPLATE_PATH, typesByPart } from "./stackset";
@@ -29,7 +30,7 @@ import { renderStackSetTemplate, TEMPLATE_PATH, typesByPart } from "./stackset";
 const USAGE = [
   "usage: npm run deployer-role -- --stack <name> [--account <id>] [--json]",
   "         [--principal <arn> | --management-account <id>] [--external-id <id>] [--org-id <o-...>]",
-  "       npm run deployer-role -- --stack <name> --operator [--account <id>] [--json]",
+  "       npm run deployer-role -- --stack <name> --operator [--account <id>] [--json] [--principal <arn> | --management-account <id>]",
   "       npm run deployer-role -- --stackset",
 ].join("\n");
 
@@ -61,11 +62,21 @@ function formatRole(role: AccountRole): string {
   return lines.join("\n");
 }
 
+/** The role `--role-name` names for verify and redrive, as `--operator` prints it. */
+export const OPERATOR_ROLE_NAME = "CentralLoggingOperator";
+
 /**
- * `--operator`: per account, the policy verify and redrive need (tools/deployerRole/operator.ts),
- * from the stack's plan alone (no program run).
+ * `--operator`: per account, a role for verify and redrive (`--role-name CentralLoggingOperator`):
+ * the same trust as the deployer's (the tools' session names match it too) and the policy the two
+ * need (tools/deployerRole/operator.ts), from the stack's plan alone (no program run).
  */
-function printOperatorPolicies(file: string, account: string | undefined, json: boolean, io: CliIo): number {
+function printOperatorRoles(
+  file: string,
+  account: string | undefined,
+  trust: TrustOptions,
+  json: boolean,
+  io: CliIo,
+): number {
   const loaded = loadStackFile(file);
   if (!loaded.ok) {
     io.error(loaded.lines.join("\n"));
@@ -76,7 +87,16 @@ function printOperatorPolicies(file: string, account: string | undefined, json: 
     .filter((a) => account === undefined || a === account)
     .flatMap((accountId) => {
       const policy = operatorPolicy(plan, accountId);
-      return policy ? [{ accountId, policy }] : [];
+      return policy
+        ? [
+            {
+              accountId,
+              roleName: OPERATOR_ROLE_NAME,
+              trust: trustPolicy(trust, "CentralLoggingOperators"),
+              policy,
+            },
+          ]
+        : [];
     });
   if (accounts.length === 0) {
     io.error(
@@ -88,9 +108,14 @@ function printOperatorPolicies(file: string, account: string | undefined, json: 
   else
     io.log(
       accounts
-        .map(
-          (a) =>
-            `== account ${a.accountId}: operator policy (verify, redrive)\n${JSON.stringify(a.policy, null, 2)}`,
+        .map((a) =>
+          [
+            `== account ${a.accountId}: role ${a.roleName} (npm run verify / redrive -- --role-name ${a.roleName})`,
+            "-- trust policy",
+            JSON.stringify(a.trust, null, 2),
+            "-- inline policy (verify, redrive)",
+            JSON.stringify(a.policy, null, 2),
+          ].join("\n"),
         )
         .join("\n\n"),
     );
@@ -123,13 +148,27 @@ export async function deployerRoleMain(argv: readonly string[], io: CliIo): Prom
     io.error(`--principal and --management-account exclude each other\n${USAGE}`);
     return 2;
   }
-  if (values.operator)
-    return printOperatorPolicies(
+  const trust: TrustOptions = {
+    principal: values["management-account"]
+      ? accountPrincipal(values["management-account"])
+      : (values.principal ?? EXAMPLE_PRINCIPAL),
+    ...(values["external-id"] ? { externalId: values["external-id"] } : {}),
+    ...(values["org-id"] ? { organizationId: values["org-id"] } : {}),
+  };
+  if (values.operator) {
+    // verify and redrive assume roles without an external id (tools/aws/clients.ts).
+    if (values["external-id"]) {
+      io.error(`--operator takes no --external-id: verify and redrive pass none\n${USAGE}`);
+      return 2;
+    }
+    return printOperatorRoles(
       values.file ?? `Pulumi.${values.stack}.yaml`,
       values.account,
+      trust,
       values.json,
       io,
     );
+  }
   const { stack, config } = readStackFile(resolve(values.file ?? `Pulumi.${values.stack}.yaml`));
   const parsed = parseSettings(rawConfigFrom(config), stack);
   if (!parsed.ok) {
@@ -153,13 +192,6 @@ export async function deployerRoleMain(argv: readonly string[], io: CliIo): Prom
       inputs: r.inputs,
     })),
   ];
-  const trust: TrustOptions = {
-    principal: values["management-account"]
-      ? accountPrincipal(values["management-account"])
-      : (values.principal ?? EXAMPLE_PRINCIPAL),
-    ...(values["external-id"] ? { externalId: values["external-id"] } : {}),
-    ...(values["org-id"] ? { organizationId: values["org-id"] } : {}),
-  };
   let roles = deployerRoles(parsed.settings, resources, trust);
   if (values.account) {
     roles = roles.filter((r) => r.accountId === values.account);

@@ -179,14 +179,14 @@ export function accountPrincipal(accountId: string): string {
  * Guide, "Access to AWS accounts owned by third parties") and only from inside the organization
  * ("aws:PrincipalOrgID").
  */
-export function trustPolicy(options: TrustOptions): PolicyDocument {
+export function trustPolicy(options: TrustOptions, sid = "CentralLoggingPulumi"): PolicyDocument {
   const equals: Record<string, string> = {
     ...(options.externalId ? { "sts:ExternalId": options.externalId } : {}),
     ...(options.organizationId ? { "aws:PrincipalOrgID": options.organizationId } : {}),
   };
   return doc([
     {
-      Sid: "CentralLoggingPulumi",
+      Sid: sid,
       Effect: "Allow",
       Principal: { AWS: options.principal },
       Action: "sts:AssumeRole",
