@@ -8,6 +8,7 @@ import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import type { Settings } from "../../infra/config";
+import { arn } from "../../infra/kernel/names";
 
 export interface AccountAccess {
   accountId: string;
@@ -18,13 +19,14 @@ export interface AccountAccess {
 /**
  * Each account's credentials as `pulumi up` gets them: its `roleArn`, or the ambient ones. With
  * `roleName` (the CLIs' `--role-name`), the role of that name in every account instead: an
- * operator role holding `npm run deployer-role -- --operator`'s policy rather than the deployer's.
+ * operator role holding `npm run deployer-role -- --operator`'s policy rather than the deployer's
+ * (a role at the root path: IAM role names take no `/`).
  */
 export function accountAccess(settings: Settings, roleName?: string): AccountAccess[] {
   const r = settings.recipient;
   const access = (accountId: string, roleArn: string | undefined): AccountAccess => {
-    const arn = roleName ? `arn:aws:iam::${accountId}:role/${roleName}` : roleArn;
-    return { accountId, ...(arn ? { roleArn: arn } : {}) };
+    const assumed = roleName ? arn.role(accountId, roleName) : roleArn;
+    return { accountId, ...(assumed ? { roleArn: assumed } : {}) };
   };
   return [access(r.accountId, r.roleArn), ...settings.sources.map((s) => access(s.accountId, s.roleArn))];
 }

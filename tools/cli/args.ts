@@ -78,7 +78,7 @@ export function roleNameArg(values: {
   const problem = nameProblem("iamRole", name);
   return problem === undefined
     ? { ok: true, roleName: name }
-    : { ok: false, error: `--role-name ${name} ${problem}` };
+    : { ok: false, error: `--role-name ${JSON.stringify(name)} ${problem}` };
 }
 
 /** What verify and redrive both take: `--stack` | `--file`, and `--role-name`. */

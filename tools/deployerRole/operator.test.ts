@@ -7,10 +7,12 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { checkResources } from "../awsData/check";
+import { matches, policyPattern } from "../awsData/glob";
 import { type IamData, loadIamData } from "../awsData/iamData";
 import { IAM_MANAGED_POLICY_MAX } from "../awsData/limits";
 import { formatFinding } from "../awsData/types";
 import { loadStackFile } from "../cli/stack";
+import { archivePrefix, planCanaries } from "../verify/canaries";
 import { policySize } from "./generate";
 import { type OperatorTool, operatorGrants, operatorPolicy } from "./operator";
 
@@ -167,6 +169,41 @@ describe("operator policies: least privilege", () => {
     expect(operatorGrants(dev, source.accountId, ["redrive"]).map((g) => g.sid)).not.toContain(
       "WriteCanaryLogs",
     );
+  });
+
+  it("lets verify read exactly the archive folders its canaries land in", () => {
+    const canaries = planCanaries(dev, () => "id");
+    if (!canaries.ok) throw new Error(canaries.error);
+    const reads = operatorGrants(dev, dev.recipient.accountId, ["verify"])
+      .filter((g) => g.actions.includes("s3:GetObject"))
+      .flatMap((g) => g.resources.map(policyPattern));
+    const readable = (key: string) => reads.some((p) => matches(p, `${dev.recipient.bucketArn}/${key}`));
+    for (const canary of canaries.canaries) {
+      const prefix = archivePrefix(canary, new Date(Date.UTC(2026, 11, 2)));
+      expect(readable(`${prefix}part-0001.gz`), prefix).toBe(true);
+    }
+    for (const other of [
+      "AWSLogs/111111111111/CloudTrail/us-east-1/2026/12/02/x.json.gz",
+      "cloudwatch-logs/account=111111111111/logGroup=app.web/year=2026/month=12/day=02/x.gz",
+      "errors/cloudwatch-logs/processing-failed/2026/12/02/x",
+    ])
+      expect(readable(other), other).toBe(false);
+  });
+
+  it("grants each call in the kind of account the tools make it in", () => {
+    const recipientOnly =
+      /^(kinesis|s3|firehose|cloudwatch|es|secretsmanager):|^logs:(DescribeDestinations|FilterLogEvents)$/;
+    const sourceOnly = /^logs:(CreateLogStream|PutLogEvents|DescribeSubscriptionFilters)$|^events:/;
+    for (const plan of [dev, prod]) {
+      for (const account of accountsOf(plan)) {
+        const actions = operatorGrants(plan, account).flatMap((g) => g.actions);
+        const isSource = plan.sources.some((s) => s.accountId === account);
+        if (account !== plan.recipient.accountId)
+          for (const a of actions) expect(a, `${account} (source only)`).not.toMatch(recipientOnly);
+        if (!isSource)
+          for (const a of actions) expect(a, `${account} (recipient only)`).not.toMatch(sourceOnly);
+      }
+    }
   });
 
   it("lets redrive write only under errors/ in the archive", () => {

@@ -7,7 +7,9 @@
  * Each grant names the tools that need it: a test holds every AWS SDK command the two tools send
  * against these grants, so a new call without a grant fails there and not on an operator's account.
  */
+import { AREAS, logGroupPartition } from "../../infra/archive/layout";
 import { arn } from "../../infra/kernel/names";
+import { EVENTS_CANARY, operationsNames } from "../../infra/operations/names";
 import type { RoutingPlan } from "../../infra/plan";
 import type { PolicyDocument, Statement } from "./generate";
 
@@ -29,6 +31,20 @@ const REDRIVE_QUEUE_ACTIONS = [
   "sqs:ChangeMessageVisibility",
 ] as const;
 const PEEK_QUEUE_ACTIONS = ["sqs:GetQueueUrl", "sqs:ReceiveMessage"] as const;
+
+/**
+ * The archive objects verify reads: the canary log group's folder (`LOGS_LAYOUT`, any account and
+ * day) and, with events, the events area (`EVENTS_LAYOUT`). A test holds every prefix verify
+ * computes for a canary against these patterns.
+ */
+function canaryObjectArns(plan: RoutingPlan): string[] {
+  const r = plan.recipient;
+  const group = logGroupPartition(operationsNames(plan.namePrefix).canaryLogGroup);
+  return [
+    `${r.bucketArn}/${AREAS.logs}/account=*/logGroup=${group}/*`,
+    ...(r.events ? [`${r.bucketArn}/${AREAS.events}/*`] : []),
+  ];
+}
 
 /** Log streams of a log group: PutLogEvents acts on the stream, CreateLogStream on the group. */
 const logStreams = (logGroupArn: string) => `${logGroupArn}:log-stream:*`;
@@ -68,7 +84,14 @@ function recipientGrants(plan: RoutingPlan): OperatorGrant[] {
       actions: ["s3:ListBucket"],
       resources: [r.bucketArn],
     },
-    { sid: "ReadArchive", tools: ["verify"], actions: ["s3:GetObject"], resources: [`${r.bucketArn}/*`] },
+    // Only where canaries land: the canary log group's folder, and the events area (an account's
+    // events share their folder with its canary events). Never CloudTrail's or other logs.
+    {
+      sid: "ReadCanaryObjects",
+      tools: ["verify"],
+      actions: ["s3:GetObject"],
+      resources: canaryObjectArns(plan),
+    },
     // Only failed records: redrive rewrites or deletes an errors/ object once its records are back.
     {
       sid: "RedriveArchiveErrors",
@@ -113,7 +136,8 @@ function recipientGrants(plan: RoutingPlan): OperatorGrant[] {
       resources: [r.events.firehose.arn],
     });
   if (r.search) {
-    const secret = `arn:aws:secretsmanager:${home}:${acct}:secret:${r.search.adminSecretName}-*`;
+    // Secrets Manager appends six random characters to a secret's name in its ARN.
+    const secret = `arn:aws:secretsmanager:${home}:${acct}:secret:${r.search.adminSecretName}-??????`;
     grants.push(
       {
         sid: "FindSearchDomain",
@@ -142,7 +166,6 @@ function recipientGrants(plan: RoutingPlan): OperatorGrant[] {
 function sourceGrants(plan: RoutingPlan, accountId: string): OperatorGrant[] {
   const source = plan.sources.find((s) => s.accountId === accountId);
   if (!source) return [];
-  const p = plan.namePrefix;
   const grants: OperatorGrant[] = [];
   const canaryGroups = source.routes
     .filter((route) => route.origin === "canary")
@@ -175,22 +198,22 @@ function sourceGrants(plan: RoutingPlan, accountId: string): OperatorGrant[] {
         resources: queues,
       },
     );
-    const canaryRules = senders
-      .filter((s) => s.rules.some((rule) => rule.name === `${p}-canary`))
-      .map((s) => s.region);
+    const canaryRules = senders.flatMap((s) =>
+      s.rules.filter((rule) => rule.configName === EVENTS_CANARY.configName),
+    );
     if (canaryRules.length > 0) {
       grants.push(
         {
           sid: "SendCanaryEvents",
           tools: ["verify"],
           actions: ["events:PutEvents"],
-          resources: canaryRules.map((region) => arn.eventBus(region, accountId, "default")),
+          resources: canaryRules.map((rule) => arn.eventBus(rule.region, accountId, "default")),
         },
         {
           sid: "DescribeCanaryRules",
           tools: ["verify"],
           actions: ["events:DescribeRule"],
-          resources: canaryRules.map((region) => arn.eventRule(region, accountId, `${p}-canary`)),
+          resources: canaryRules.map((rule) => rule.arn),
         },
       );
     }

@@ -94,7 +94,9 @@ async function runAlone(
  * no source maps, no frames captured (the SDK's source positions set their own limit) and every
  * trace formatted as the error's own `name: message` without walking its frames (vitest maps traces
  * through its own Error.prepareStackTrace, restored after). Errors thrown meanwhile keep their
- * messages. bench:scale's floor runs under the same settings, so the two compare like with like.
+ * messages; an error made earlier whose `.stack` is first read meanwhile keeps only its message
+ * (V8 formats a trace once, when first read). bench:scale's floor runs under the same settings, so
+ * the two compare like with like.
  */
 export function withoutSdkStackTraces(): () => void {
   const sourceMaps = process.sourceMapsEnabled;

@@ -30,7 +30,7 @@ describe("parseVerifyArgs", () => {
     );
     expect(parseVerifyArgs(["--stack", "dev", "--role-name", "a/b"])).toEqual({
       ok: false,
-      error: "--role-name a/b is not a valid IAM role name (letters, digits and _+=,.@-)",
+      error: '--role-name "a/b" is not a valid IAM role name (letters, digits and _+=,.@-)',
     });
   });
 

@@ -135,6 +135,11 @@ describe("base64Bytes", () => {
     "\n",
     ".",
     "é",
+    // Past U+00FF: Buffer.from reads these by their low byte (A, Q, a, A).
+    "\u0141",
+    "\u0151",
+    "\u0161",
+    "\u4e41",
   );
 
   it("accepts exactly strict base64, and then gives Buffer.from's bytes", () => {
@@ -160,6 +165,8 @@ describe("base64Bytes", () => {
     expect(base64Bytes("QR==")).toEqual(Buffer.from("A"));
     expect(base64Bytes("QQ==QQ==")).toBeUndefined();
     expect(base64Bytes("QQ-_")).toBeUndefined();
+    expect(Buffer.from("QUJ\u0141", "base64").length).toBe(3);
+    expect(base64Bytes("QUJ\u0141")).toBeUndefined();
   });
 });
 

@@ -87,10 +87,11 @@ export function isCloudWatchLogsEnvelope(value: unknown): value is CloudWatchLog
 /**
  * Strict base64 decoding: the bytes when `data` is base64 (standard alphabet, length a multiple of
  * 4, at most two `=` at the end), else undefined, so garbage is reported as such: Buffer.from
- * silently skips what it cannot read (and reads the URL-safe `-` and `_`). A skipped character
- * costs at least one byte of the length 4n characters with p `=` must give (3n - p), so the length
- * and the absence of `-` and `_` settle it without re-encoding or a regex over every character (a
- * property test holds it equal to the regex).
+ * silently skips what it cannot read, reads the URL-safe `-` and `_`, and reads a character past
+ * U+00FF by its low byte. Among one-byte (ASCII) characters, a skipped one costs at least one byte
+ * of the length 4n characters with p `=` must give (3n - p), so an ASCII string of that decoded
+ * length without `-` and `_` is base64; no re-encoding or regex over every character (a property
+ * test holds it equal to the regex).
  */
 export function base64Bytes(data: string): Buffer | undefined {
   if (data.length === 0 || data.length % 4 !== 0) return undefined;
@@ -98,7 +99,9 @@ export function base64Bytes(data: string): Buffer | undefined {
   const padding = data.endsWith("==") ? 2 : data.endsWith("=") ? 1 : 0;
   return bytes.length === (data.length / 4) * 3 - padding &&
     data.indexOf("-") === -1 &&
-    data.indexOf("_") === -1
+    data.indexOf("_") === -1 &&
+    // Any non-ASCII character takes more than one UTF-8 byte.
+    Buffer.byteLength(data, "utf8") === data.length
     ? bytes
     : undefined;
 }
