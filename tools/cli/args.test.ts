@@ -82,10 +82,12 @@ describe("stackTargetArg", () => {
   it("gives the stack file and the role, or the first problem", () => {
     expect(stackTargetArg({ stack: "dev", "role-name": "Ops" }, [])).toEqual({
       ok: true,
-      file: "Pulumi.dev.yaml",
-      roleName: "Ops",
+      target: { file: "Pulumi.dev.yaml", roleName: "Ops" },
     });
-    expect(stackTargetArg({ file: "Pulumi.x.yaml" }, [])).toEqual({ ok: true, file: "Pulumi.x.yaml" });
+    expect(stackTargetArg({ file: "Pulumi.x.yaml" }, [])).toEqual({
+      ok: true,
+      target: { file: "Pulumi.x.yaml" },
+    });
     expect(stackTargetArg({ stack: "dev" }, ["extra"])).toEqual({
       ok: false,
       error: "unexpected argument extra",

@@ -84,11 +84,19 @@ export function roleNameArg(values: {
 /** What verify and redrive both take: `--stack` | `--file`, and `--role-name`. */
 export const STACK_TARGET_OPTIONS = { ...STACK_FILE_OPTIONS, ...ROLE_NAME_OPTION } as const;
 
+/** Which stack an operator CLI acts on, and as whom. */
+export interface StackTarget {
+  /** The stack file: as given, or `Pulumi.<stack>.yaml` (resolved against the cwd by the caller). */
+  readonly file: string;
+  /** `--role-name`: the role assumed in every account instead of the stack's roleArn. */
+  readonly roleName?: string;
+}
+
 /** The stack file and the role to assume, from STACK_TARGET_OPTIONS' values; no positionals. */
 export function stackTargetArg(
   values: { stack?: string | undefined; file?: string | undefined; "role-name"?: string | undefined },
   positionals: readonly string[],
-): { ok: true; file: string; roleName?: string } | { ok: false; error: string } {
+): { ok: true; target: StackTarget } | { ok: false; error: string } {
   const unexpected = noPositionals(positionals);
   if (unexpected !== undefined) return { ok: false, error: unexpected };
   const stackFile = stackFileArg(values);
@@ -97,7 +105,6 @@ export function stackTargetArg(
   if (!role.ok) return role;
   return {
     ok: true,
-    file: stackFile.file,
-    ...(role.roleName !== undefined ? { roleName: role.roleName } : {}),
+    target: { file: stackFile.file, ...(role.roleName !== undefined ? { roleName: role.roleName } : {}) },
   };
 }

@@ -155,21 +155,16 @@ export async function deployerRoleMain(argv: readonly string[], io: CliIo): Prom
     ...(values["external-id"] ? { externalId: values["external-id"] } : {}),
     ...(values["org-id"] ? { organizationId: values["org-id"] } : {}),
   };
+  const file = values.file ?? `Pulumi.${values.stack}.yaml`;
   if (values.operator) {
     // verify and redrive assume roles without an external id (tools/aws/clients.ts).
     if (values["external-id"]) {
       io.error(`--operator takes no --external-id: verify and redrive pass none\n${USAGE}`);
       return 2;
     }
-    return printOperatorRoles(
-      values.file ?? `Pulumi.${values.stack}.yaml`,
-      values.account,
-      trust,
-      values.json,
-      io,
-    );
+    return printOperatorRoles(file, values.account, trust, values.json, io);
   }
-  const { stack, config } = readStackFile(resolve(values.file ?? `Pulumi.${values.stack}.yaml`));
+  const { stack, config } = readStackFile(resolve(file));
   const parsed = parseSettings(rawConfigFrom(config), stack);
   if (!parsed.ok) {
     io.error(`the stack config is invalid:\n${parsed.errors.map((e) => `  - ${e}`).join("\n")}`);

@@ -1,7 +1,13 @@
 /**
  * Command line of `npm run redrive`: pure, so every usage error is tested without spawning.
  */
-import { parseCommandLine, STACK_FILE_USAGE, STACK_TARGET_OPTIONS, stackTargetArg } from "../cli/args";
+import {
+  parseCommandLine,
+  STACK_FILE_USAGE,
+  STACK_TARGET_OPTIONS,
+  type StackTarget,
+  stackTargetArg,
+} from "../cli/args";
 import { SOURCE_NAMES, type SourceName } from "./report";
 import type { SearchAuth } from "./searchClient";
 
@@ -19,18 +25,14 @@ export const REDRIVE_USAGE = [
 
 export type RedriveCommand =
   | { readonly kind: "help" }
-  | {
+  | (StackTarget & {
       readonly kind: "run";
-      /** The stack file's path, as given or `Pulumi.<stack>.yaml`. */
-      readonly file: string;
       readonly apply: boolean;
       readonly only: ReadonlySet<SourceName>;
       readonly json: boolean;
-      /** `--role-name`: the role assumed in every account instead of the stack's roleArn. */
-      readonly roleName?: string;
       readonly searchAuth: SearchAuth;
       readonly searchEndpoint?: string;
-    };
+    });
 
 export type ParsedRedriveArgs = { ok: true; command: RedriveCommand } | { ok: false; error: string };
 
@@ -47,8 +49,8 @@ export function parseRedriveArgs(argv: readonly string[]): ParsedRedriveArgs {
   if (!parsed.ok) return parsed;
   const { values, positionals } = parsed;
   if (values.help) return { ok: true, command: { kind: "help" } };
-  const target = stackTargetArg(values, positionals);
-  if (!target.ok) return target;
+  const where = stackTargetArg(values, positionals);
+  if (!where.ok) return where;
   const requested = (values.only ?? []).flatMap((o) => o.split(",")).map((o) => o.trim());
   const unknown = requested.filter((o) => !(SOURCE_NAMES as readonly string[]).includes(o));
   if (unknown.length > 0) {
@@ -67,8 +69,7 @@ export function parseRedriveArgs(argv: readonly string[]): ParsedRedriveArgs {
     ok: true,
     command: {
       kind: "run",
-      file: target.file,
-      ...(target.roleName !== undefined ? { roleName: target.roleName } : {}),
+      ...where.target,
       apply: values.apply === true,
       only,
       json: values.json === true,

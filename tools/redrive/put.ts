@@ -62,6 +62,21 @@ function describe(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
 
+/**
+ * Why one entry of a batch put failed, or undefined when it was stored (it has its `stored` id, a
+ * sequence number or record id, and no error). A missing result counts as failed: a duplicate
+ * beats a silent loss.
+ */
+function entryFailure<R extends { ErrorCode?: string; ErrorMessage?: string }>(
+  result: R | undefined,
+  stored: (r: R) => string | undefined,
+): string | undefined {
+  if (result && stored(result) !== undefined && result.ErrorCode === undefined) return undefined;
+  return result?.ErrorCode
+    ? `${result.ErrorCode}: ${result.ErrorMessage ?? ""}`.trim()
+    : "no result for the record";
+}
+
 async function putWithRetry(
   records: readonly Uint8Array[],
   limits: Limits,
@@ -139,12 +154,7 @@ export function kinesisSink(client: PutRecordsClient, streamName: string, option
             Records: chunk.map((data) => ({ Data: data, PartitionKey: randomUUID() })),
           }),
         );
-        // A missing result counts as failed: a duplicate beats a silent loss.
-        return chunk.map((_, k) => {
-          const r = out.Records?.[k];
-          if (r?.SequenceNumber !== undefined && r.ErrorCode === undefined) return undefined;
-          return r?.ErrorCode ? `${r.ErrorCode}: ${r.ErrorMessage ?? ""}`.trim() : "no result for the record";
-        });
+        return chunk.map((_, k) => entryFailure(out.Records?.[k], (r) => r.SequenceNumber));
       },
       options,
     );
@@ -178,11 +188,7 @@ export function firehoseSink(
             Records: chunk.map((data) => ({ Data: data })),
           }),
         );
-        return chunk.map((_, k) => {
-          const r = out.RequestResponses?.[k];
-          if (r?.RecordId !== undefined && r.ErrorCode === undefined) return undefined;
-          return r?.ErrorCode ? `${r.ErrorCode}: ${r.ErrorMessage ?? ""}`.trim() : "no result for the record";
-        });
+        return chunk.map((_, k) => entryFailure(out.RequestResponses?.[k], (r) => r.RecordId));
       },
       options,
     );

@@ -1,7 +1,13 @@
 /**
  * Command line of `npm run verify`: pure, so every usage error is tested without spawning.
  */
-import { parseCommandLine, STACK_FILE_USAGE, STACK_TARGET_OPTIONS, stackTargetArg } from "../cli/args";
+import {
+  parseCommandLine,
+  STACK_FILE_USAGE,
+  STACK_TARGET_OPTIONS,
+  type StackTarget,
+  stackTargetArg,
+} from "../cli/args";
 
 export const VERIFY_USAGE = [
   `usage: npm run verify -- ${STACK_FILE_USAGE} [--timeout 15m] [--json] [--role-name NAME]`,
@@ -16,15 +22,11 @@ const MAX_TIMEOUT_MS = 24 * 3_600_000;
 
 export type VerifyCommand =
   | { readonly kind: "help" }
-  | {
+  | (StackTarget & {
       readonly kind: "run";
-      /** The stack file to read: `Pulumi.<stack>.yaml` (resolved against the cwd by the caller). */
-      readonly file: string;
       readonly timeoutMs: number;
       readonly json: boolean;
-      /** `--role-name`: the role assumed in every account instead of the stack's roleArn. */
-      readonly roleName?: string;
-    };
+    });
 
 export type ParsedVerifyArgs = { ok: true; command: VerifyCommand } | { ok: false; error: string };
 
@@ -48,8 +50,8 @@ export function parseVerifyArgs(argv: readonly string[]): ParsedVerifyArgs {
   if (!parsed.ok) return parsed;
   const { values, positionals } = parsed;
   if (values.help) return { ok: true, command: { kind: "help" } };
-  const target = stackTargetArg(values, positionals);
-  if (!target.ok) return target;
+  const where = stackTargetArg(values, positionals);
+  if (!where.ok) return where;
   let timeoutMs = DEFAULT_TIMEOUT_MS;
   if (values.timeout !== undefined) {
     const parsed = parseDuration(values.timeout);
@@ -65,8 +67,7 @@ export function parseVerifyArgs(argv: readonly string[]): ParsedVerifyArgs {
     ok: true,
     command: {
       kind: "run",
-      file: target.file,
-      ...(target.roleName !== undefined ? { roleName: target.roleName } : {}),
+      ...where.target,
       timeoutMs,
       json: values.json === true,
     },
